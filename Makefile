@@ -1,0 +1,55 @@
+# robotui: build, run, test, bench, fuzz, lint.
+SHELL := /bin/bash
+GO        ?= go
+BIN       := bin/robotui
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X main.version=$(VERSION)
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FUZZTIME  ?= 30s
+
+.PHONY: all build run test unit e2e cross bench fuzz lint clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/robotui
+
+# The console against the built-in simulator: no account, no gateway needed.
+run: build
+	./$(BIN) --sim
+
+# go vet, the race-checked unit tests (fuzz seed corpora run here too), the
+# cross-compile check of the socket table, and the tmux end-to-end test.
+test: unit cross e2e
+
+unit:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+cross:
+	@for t in linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64; do \
+		echo "cross-compile $$t"; \
+		GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build ./... || exit 1; \
+	done
+
+e2e: build
+	ROBOTUI_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -run 'E2E' -v ./cmd/robotui/ 2>&1 | tail -40; exit $${PIPESTATUS[0]}
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$f"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+clean:
+	rm -rf bin
