@@ -1,0 +1,556 @@
+package conn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/robotui/robotui/conn/wire"
+)
+
+// KeepaliveConfig is the liveness check of a ready session.
+type KeepaliveConfig struct {
+	Interval  time.Duration // between pings; default 2 s
+	Timeout   time.Duration // a reply later than this is a miss; default 2 s
+	MaxMisses int           // consecutive misses that mean dead; default 2
+	History   int           // round trips kept; default 300
+}
+
+// Config configures a Session. Zero values take the documented defaults.
+type Config struct {
+	Addr           string
+	ClientID       int           // the base client id
+	ClientIDSpan   int           // ids tried on 326: ClientID .. ClientID+span-1, then around; default 10
+	ConnectTimeout time.Duration // default 10 s
+	DrainTimeout   time.Duration // how long a clean close waits for the gateway's FIN; default 250 ms
+	MaxVersion     int           // highest server version asked for; default wire.MaxVersion
+	Keepalive      KeepaliveConfig
+	Backoff        BackoffConfig
+	// RequestRate bounds requests per second sent to the gateway (IB allows
+	// about 50 messages/s); default 40.
+	RequestRate float64
+	// MaxOpenBackfills bounds historical requests awaiting their answer
+	// (IB allows 50); default 40.
+	MaxOpenBackfills int
+	// Observer receives every event, from the session goroutine, in order.
+	// It must not block.
+	Observer func(Event)
+	Logger   *slog.Logger
+}
+
+func (c *Config) defaults() {
+	if c.ClientIDSpan <= 0 {
+		c.ClientIDSpan = 10
+	}
+	if c.ConnectTimeout <= 0 {
+		c.ConnectTimeout = 10 * time.Second
+	}
+	if c.MaxVersion == 0 {
+		c.MaxVersion = wire.MaxVersion
+	}
+	k := &c.Keepalive
+	if k.Interval <= 0 {
+		k.Interval = 2 * time.Second
+	}
+	if k.Timeout <= 0 {
+		k.Timeout = 2 * time.Second
+	}
+	if k.MaxMisses <= 0 {
+		k.MaxMisses = 2
+	}
+	if k.History <= 0 {
+		k.History = 300
+	}
+	c.Backoff.defaults()
+	if c.RequestRate <= 0 {
+		c.RequestRate = 40
+	}
+	if c.MaxOpenBackfills <= 0 {
+		c.MaxOpenBackfills = 40
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Event is something the session reports: a StateChange, a PingResult or a Notice.
+type Event interface{ Name() string }
+
+// StateChange is one transition of the session's state machine.
+type StateChange struct {
+	At            time.Time
+	State, Prev   State
+	Reason        string
+	Addr          string
+	ClientID      int
+	ServerVersion int
+	Attempt       int
+	NextRetry     time.Time // set when entering backoff
+}
+
+// PingResult is one keepalive outcome.
+type PingResult struct {
+	Sample PingSample
+	Misses int // consecutive misses after this one
+}
+
+// Notice is an IB error or informational message not tied to a request of ours.
+type Notice struct {
+	At    time.Time
+	ReqID int
+	Code  int
+	Text  string
+}
+
+func (StateChange) Name() string { return "conn.state" }
+func (PingResult) Name() string  { return "keepalive" }
+func (Notice) Name() string      { return "ib.error" }
+
+// Session keeps one Client alive for the life of the program.
+type Session struct {
+	cfg      Config
+	in       *inbox
+	done     chan struct{}
+	started  sync.Once
+	closeReq sync.Once
+	ctx      context.Context
+	cancel   context.CancelFunc
+	counters Counters
+
+	mu    sync.Mutex // guards st, ring and subs for Stats and Subscription readers
+	st    Stats
+	ring  *pingRing
+	subs  map[int]*Subscription
+	subID int
+
+	// Owned by the session goroutine.
+	client   *Client
+	backoff  backoff
+	idOffset int
+	misses   int
+	queue    []*Subscription
+	open     int
+	limiter  *rate.Limiter
+	pacer    *time.Timer
+	exit     exitKind
+}
+
+type exitKind uint8
+
+const (
+	exitNone      exitKind = iota
+	exitClose              // Close was called
+	exitImmediate          // manual reconnect: dial again at once
+)
+
+// NewSession returns a session; Start begins connecting.
+func NewSession(cfg Config) *Session {
+	cfg.defaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Session{
+		cfg:     cfg,
+		in:      newInbox(),
+		done:    make(chan struct{}),
+		ctx:     ctx,
+		cancel:  cancel,
+		ring:    newPingRing(cfg.Keepalive.History),
+		subs:    make(map[int]*Subscription),
+		backoff: backoff{cfg: cfg.Backoff},
+		limiter: rate.NewLimiter(rate.Limit(cfg.RequestRate), max(1, int(cfg.RequestRate/4))),
+		pacer:   time.NewTimer(time.Hour),
+	}
+	s.pacer.Stop()
+	s.st = Stats{State: Disconnected, Since: time.Now(), Addr: cfg.Addr, ClientID: cfg.ClientID, ByReason: map[string]int{}}
+	return s
+}
+
+// Start launches the session goroutine. It is idempotent.
+func (s *Session) Start() { s.started.Do(func() { go s.run() }) }
+
+// Done is closed when the session has stopped for good.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Close closes the connection cleanly and stops the session; it waits.
+func (s *Session) Close() {
+	s.closeReq.Do(func() {
+		s.Start() // a never-started session still has to reach "closed"
+		s.cancel()
+	})
+	<-s.done
+}
+
+// Reconnect closes the current connection cleanly and dials again at once,
+// without a backoff penalty.
+func (s *Session) Reconnect() { s.do(func() { s.exit = exitImmediate }) }
+
+// do queues f to run on the session goroutine; it never blocks, and after
+// Close f never runs.
+func (s *Session) do(f func()) { s.in.put(f) }
+
+func (s *Session) clientID() int { return s.cfg.ClientID + s.idOffset }
+
+func (s *Session) emit(ev Event) {
+	if s.cfg.Observer != nil {
+		s.cfg.Observer(ev)
+	}
+}
+
+func (s *Session) setState(state State, reason string, attempt int, nextRetry time.Time) {
+	now := time.Now()
+	s.mu.Lock()
+	prev := s.st.State
+	s.st.State, s.st.Since, s.st.Reason, s.st.Attempt, s.st.NextRetry = state, now, reason, attempt, nextRetry
+	s.st.ClientID = s.clientID()
+	if state.Up() && !prev.Up() {
+		s.st.ReadySince = now
+	} else if !state.Up() {
+		s.st.ReadySince = time.Time{}
+	}
+	version := s.st.ServerVersion
+	s.mu.Unlock()
+	s.cfg.Logger.Debug("session state", "state", state, "prev", prev, "reason", reason)
+	s.emit(StateChange{At: now, State: state, Prev: prev, Reason: reason, Addr: s.cfg.Addr,
+		ClientID: s.clientID(), ServerVersion: version, Attempt: attempt, NextRetry: nextRetry})
+}
+
+// run is the session goroutine: connect, serve, and again, until Close.
+func (s *Session) run() {
+	defer close(s.done)
+	defer s.pacer.Stop()
+	reason, wait := "start", false
+	for {
+		c := s.connect(reason, wait)
+		if c == nil {
+			break
+		}
+		reason = s.serve(c)
+		s.dropClient(c, reason)
+		if s.exit == exitClose {
+			break
+		}
+		wait = s.exit != exitImmediate
+		s.exit = exitNone
+	}
+	s.setState(Closed, "closed", 0, time.Time{})
+}
+
+// connect dials until a client is ready (nil once the session is closed).
+// With wait, the first attempt comes after a backoff delay.
+func (s *Session) connect(reason string, wait bool) *Client {
+	attempt := 0
+	for {
+		if wait && !s.waitBackoff(reason, attempt) {
+			return nil
+		}
+		wait = true
+		attempt++
+		s.setState(Connecting, reason, attempt, time.Time{})
+		c, err := s.dial()
+		if s.exit == exitClose {
+			if c != nil {
+				c.Close()
+			}
+			return nil
+		}
+		if err == nil {
+			return c
+		}
+		if s.exit == exitImmediate {
+			s.exit, wait, attempt = exitNone, false, 0
+			reason = "manual reconnect"
+			continue
+		}
+		if errors.Is(err, ErrClientIDInUse) {
+			s.idOffset = (s.idOffset + 1) % s.cfg.ClientIDSpan
+		}
+		reason = describe(err)
+		s.count(reasonKey(err))
+	}
+}
+
+// waitBackoff sits in the backoff state; false means the session closed.
+func (s *Session) waitBackoff(reason string, attempt int) bool {
+	d := s.backoff.next()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	s.setState(Backoff, reason, attempt, time.Now().Add(d))
+	for {
+		select {
+		case <-t.C:
+			return true
+		case <-s.ctx.Done():
+			s.exit = exitClose
+			return false
+		case <-s.in.wake:
+			s.drainInbox(nil)
+			if s.exit == exitImmediate {
+				s.exit = exitNone
+				return true
+			}
+		}
+	}
+}
+
+// dial runs one Dial while still answering commands.
+func (s *Session) dial() (*Client, error) {
+	type result struct {
+		c   *Client
+		err error
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	defer cancel()
+	res := make(chan result, 1)
+	opts := Options{
+		Addr: s.cfg.Addr, ClientID: s.clientID(), ConnectTimeout: s.cfg.ConnectTimeout, DrainTimeout: s.cfg.DrainTimeout,
+		MaxVersion: s.cfg.MaxVersion, Counters: &s.counters,
+		OnNotice: func(m wire.ErrMsg) { s.in.put(m) },
+		OnStage:  func(st Stage) { s.in.put(st) },
+	}
+	go func() {
+		c, err := Dial(ctx, opts)
+		res <- result{c, err}
+	}()
+	for {
+		select {
+		case r := <-res:
+			if r.err == nil {
+				s.drainInbox(r.c) // notices that came with the handshake
+			}
+			return r.c, r.err
+		case <-s.ctx.Done():
+			s.exit = exitClose
+			cancel()
+		case <-s.in.wake:
+			s.drainInbox(nil)
+			if s.exit != exitNone {
+				cancel()
+			}
+		}
+	}
+}
+
+// serve runs a ready client until it dies or the session is told to leave
+// it; it returns the reason.
+func (s *Session) serve(c *Client) string {
+	s.client = c
+	s.backoff.reset()
+	s.misses = 0
+	s.mu.Lock()
+	s.st.ServerVersion, s.st.Accounts, s.st.ConnTime = c.ServerVersion(), c.Accounts(), c.ConnTime()
+	s.st.LocalAddr = c.LocalAddr().String()
+	s.mu.Unlock()
+	s.setState(Ready, "handshake complete", 0, time.Time{})
+	s.requeueAll("connected")
+	s.pump()
+
+	k := s.cfg.Keepalive
+	tick := time.NewTicker(k.Interval)
+	defer tick.Stop()
+	var ping *inflight
+	defer func() { ping.stop() }()
+	for {
+		select {
+		case <-c.Done():
+			return describe(c.Err())
+		case <-s.ctx.Done():
+			s.exit = exitClose
+			return "closed"
+		case <-tick.C:
+			if ping == nil {
+				ping = s.startPing(c)
+			}
+		case rtt := <-ping.reply():
+			ping.stop()
+			s.recordPing(PingSample{At: ping.sent, RTT: rtt, OK: true})
+			ping = nil
+		case <-ping.expired():
+			ping.stop()
+			s.recordPing(PingSample{At: ping.sent, RTT: k.Timeout, OK: false})
+			ping = nil
+			if s.misses >= k.MaxMisses {
+				return fmt.Sprintf("keepalive: %d pings missed", s.misses)
+			}
+			ping = s.startPing(c) // the next ping goes at once, so a stall is caught within interval×misses+timeout
+			tick.Reset(k.Interval)
+		case <-s.in.wake:
+			if why := s.drainInbox(c); why != "" {
+				return why
+			}
+			if s.exit == exitImmediate {
+				return "manual reconnect"
+			}
+		case <-s.pacer.C:
+			s.pump()
+		}
+	}
+}
+
+// dropClient closes a finished client and forgets what was sent on it.
+func (s *Session) dropClient(c *Client, reason string) {
+	c.Close()
+	s.client = nil
+	s.open = 0
+	s.pacer.Stop()
+	s.mu.Lock()
+	s.st.LocalAddr = ""
+	s.mu.Unlock()
+	for _, sub := range s.activeSubs() {
+		sub.reqID, sub.awaiting = 0, false
+	}
+	if s.exit != exitClose {
+		s.count(reasonKeyText(reason))
+		s.mu.Lock()
+		s.st.Reconnects++
+		s.mu.Unlock()
+	}
+	s.drainInbox(nil)
+}
+
+// drainInbox handles what the reader goroutine and dialer queued. With a
+// live client it may return a reason to leave it.
+func (s *Session) drainInbox(c *Client) string {
+	leave := ""
+	for _, item := range s.in.take() {
+		switch v := item.(type) {
+		case Stage:
+			if v == StageVersion {
+				s.setState(Handshaking, "tcp connected", s.st.Attempt, time.Time{})
+			}
+		case wire.ErrMsg:
+			if why := s.onNotice(c, v); why != "" {
+				leave = why
+			}
+		case reqDone:
+			s.onReqDone(v)
+		case func():
+			v()
+		}
+	}
+	return leave
+}
+
+// onNotice applies IB's system codes (PROTOCOL.md section 5).
+func (s *Session) onNotice(c *Client, m wire.ErrMsg) string {
+	s.emit(Notice{At: time.Now(), ReqID: m.ReqID, Code: m.Code, Text: m.Text})
+	if c == nil || c != s.client {
+		return ""
+	}
+	switch m.Code {
+	case 1100:
+		s.setState(Degraded, "1100 connectivity between IB and the gateway lost", 0, time.Time{})
+	case 1101, 1102:
+		s.setState(Ready, fmt.Sprintf("%d connectivity restored", m.Code), 0, time.Time{})
+		s.resubscribeAll(c, m.Code)
+	case 1300:
+		return "1300 socket port reset"
+	}
+	return ""
+}
+
+func (s *Session) count(key string) {
+	s.mu.Lock()
+	s.st.ByReason[key]++
+	s.mu.Unlock()
+}
+
+// describe turns a death or dial failure into a short reason.
+func describe(err error) string {
+	switch {
+	case err == nil:
+		return "closed"
+	case errors.Is(err, ErrGatewayClosed):
+		return "gateway closed the connection (EOF)"
+	}
+	return err.Error()
+}
+
+// reasonKey buckets failures for the reconnects-by-reason counters.
+func reasonKey(err error) string {
+	switch {
+	case errors.Is(err, ErrClientIDInUse):
+		return "client_id_in_use"
+	case errors.Is(err, ErrHandshakeTimeout):
+		return "handshake_timeout"
+	case errors.Is(err, ErrConnectionRefused):
+		return "refused"
+	case errors.Is(err, ErrRejected):
+		return "rejected"
+	case errors.Is(err, ErrGatewayClosed):
+		return "eof"
+	}
+	return "dial_error"
+}
+
+func reasonKeyText(reason string) string {
+	switch {
+	case strings.HasPrefix(reason, "keepalive"):
+		return "keepalive"
+	case strings.HasPrefix(reason, "gateway closed"):
+		return "eof"
+	case strings.Contains(reason, "reset"):
+		return "reset"
+	case strings.HasPrefix(reason, "1300"):
+		return "1300"
+	case reason == "manual reconnect":
+		return "manual"
+	case strings.HasPrefix(reason, "protocol"):
+		return "protocol"
+	}
+	return "io_error"
+}
+
+// Stats is a copy of the session's state and counters.
+type Stats struct {
+	State         State
+	Since         time.Time
+	ReadySince    time.Time
+	Reason        string
+	Attempt       int
+	NextRetry     time.Time
+	Addr          string
+	ClientID      int
+	ServerVersion int
+	ConnTime      string
+	Accounts      []string
+	LocalAddr     string // our end of the socket we hold ("" when none)
+	Pings         []PingSample
+	Misses        int // consecutive, now
+	PingsSent     uint64
+	PingsMissed   uint64
+	Reconnects    int
+	ByReason      map[string]int
+	MsgsIn        uint64
+	MsgsOut       uint64
+	BytesIn       uint64
+	BytesOut      uint64
+	BadFrames     uint64
+	Subscriptions int
+	Queued        int
+}
+
+// Stats returns a snapshot of the session's state and counters.
+func (s *Session) Stats() Stats {
+	s.mu.Lock()
+	st := s.st
+	st.Accounts = append([]string(nil), s.st.Accounts...)
+	st.ByReason = maps.Clone(s.st.ByReason)
+	st.Pings = s.ring.samples()
+	st.Subscriptions = len(s.subs)
+	for _, sub := range s.subs {
+		if sub.status == SubQueued {
+			st.Queued++
+		}
+	}
+	s.mu.Unlock()
+	st.MsgsIn, st.MsgsOut = s.counters.MsgsIn.Load(), s.counters.MsgsOut.Load()
+	st.BytesIn, st.BytesOut = s.counters.BytesIn.Load(), s.counters.BytesOut.Load()
+	st.BadFrames = s.counters.BadFrames.Load()
+	return st
+}

@@ -1,0 +1,252 @@
+package conn
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// SubStatus is where a subscription stands on the current connection.
+type SubStatus string
+
+const (
+	SubQueued    SubStatus = "queued"      // waiting for a connection or the pacer
+	SubRequested SubStatus = "backfilling" // sent, backfill not yet answered
+	SubLive      SubStatus = "live"        // backfill received, updates flowing
+	SubFailed    SubStatus = "error"       // the gateway refused it (Detail says why)
+	SubCancelled SubStatus = "cancelled"
+)
+
+// Subscription is a bar request the session keeps alive: sent when the
+// session is ready, and sent again after every reconnect or 1101/1102.
+type Subscription struct {
+	s       *Session
+	id      int
+	req     BarRequest
+	handler func(BarEvent)
+
+	// Owned by the session goroutine.
+	reqID    int  // id on the current connection; 0 when not sent on it
+	awaiting bool // counts against the open-backfill limit
+	sentOnce bool
+
+	mu     sync.Mutex
+	status SubStatus
+	detail string
+}
+
+// Status says where the subscription stands, and why when it failed.
+func (sub *Subscription) Status() (SubStatus, string) {
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	return sub.status, sub.detail
+}
+
+// Request is what the subscription asks for.
+func (sub *Subscription) Request() BarRequest { return sub.req }
+
+func (sub *Subscription) set(st SubStatus, detail string) {
+	sub.mu.Lock()
+	sub.status, sub.detail = st, detail
+	sub.mu.Unlock()
+}
+
+// Cancel stops the subscription for good.
+func (sub *Subscription) Cancel() {
+	sub.s.do(func() { sub.s.cancelSub(sub) })
+}
+
+// Refresh sends the request again (a fresh backfill), e.g. after an error.
+func (sub *Subscription) Refresh() {
+	sub.s.do(func() {
+		if st, _ := sub.Status(); st == SubCancelled {
+			return
+		}
+		sub.s.withdraw(sub)
+		sub.s.enqueue(sub, "refresh")
+		sub.s.pump()
+	})
+}
+
+// SubscribeBars registers a bar subscription. h receives every BarEvent;
+// it is called from the session's and the reader's goroutines, one call at a
+// time per connection, and must not block.
+func (s *Session) SubscribeBars(req BarRequest, h func(BarEvent)) *Subscription {
+	s.mu.Lock()
+	s.subID++
+	sub := &Subscription{s: s, id: s.subID, req: req, handler: h, status: SubQueued, detail: "waiting for the connection"}
+	s.subs[sub.id] = sub
+	s.mu.Unlock()
+	s.do(func() {
+		if s.client != nil {
+			s.enqueue(sub, "")
+			s.pump()
+		}
+	})
+	return sub
+}
+
+// reqDone tells the session goroutine that a backfill was answered.
+type reqDone struct {
+	sub   *Subscription
+	reqID int
+	code  int // 0 on success
+	text  string
+}
+
+func (s *Session) activeSubs() []*Subscription {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*Subscription, 0, len(s.subs))
+	for _, sub := range s.subs {
+		out = append(out, sub)
+	}
+	slices.SortFunc(out, func(a, b *Subscription) int { return a.id - b.id })
+	return out
+}
+
+// requeueAll queues every subscription not failed for good, after a (re)connect.
+func (s *Session) requeueAll(reason string) {
+	s.queue = s.queue[:0]
+	for _, sub := range s.activeSubs() {
+		if st, _ := sub.Status(); st == SubFailed || st == SubCancelled {
+			continue
+		}
+		s.enqueue(sub, reason)
+	}
+}
+
+// resubscribeAll re-requests everything on the same connection after 1101
+// or 1102. After 1101 the gateway has dropped the requests itself.
+func (s *Session) resubscribeAll(c *Client, code int) {
+	for _, sub := range s.activeSubs() {
+		if sub.reqID != 0 && code != 1101 {
+			c.CancelBars(sub.reqID)
+		} else if sub.reqID != 0 {
+			c.unroute(sub.reqID)
+		}
+		sub.reqID, sub.awaiting = 0, false
+	}
+	s.open = 0
+	s.requeueAll(fmt.Sprintf("%d", code))
+	s.pump()
+}
+
+// enqueue puts sub in the pacer's queue; a sub sent before learns that it is
+// being sent again.
+func (s *Session) enqueue(sub *Subscription, reason string) {
+	if slices.Contains(s.queue, sub) {
+		return
+	}
+	s.queue = append(s.queue, sub)
+	sub.set(SubQueued, "")
+	if sub.sentOnce && reason != "" {
+		sub.handler(BarEvent{Kind: BarResubscribed, Reason: reason})
+	}
+}
+
+// withdraw cancels sub's request on the current connection, if any.
+func (s *Session) withdraw(sub *Subscription) {
+	if sub.reqID != 0 && s.client != nil {
+		s.client.CancelBars(sub.reqID)
+	}
+	if sub.awaiting {
+		s.open--
+	}
+	sub.reqID, sub.awaiting = 0, false
+	s.queue = slices.DeleteFunc(s.queue, func(q *Subscription) bool { return q == sub })
+}
+
+func (s *Session) cancelSub(sub *Subscription) {
+	s.withdraw(sub)
+	sub.set(SubCancelled, "")
+	s.mu.Lock()
+	delete(s.subs, sub.id)
+	s.mu.Unlock()
+	s.pump()
+}
+
+// pump sends queued requests while the rate and open-request limits allow.
+func (s *Session) pump() {
+	for len(s.queue) > 0 && s.client != nil && s.open < s.cfg.MaxOpenBackfills {
+		r := s.limiter.Reserve()
+		if d := r.Delay(); d > 0 {
+			r.Cancel()
+			s.pacer.Reset(d)
+			return
+		}
+		sub := s.queue[0]
+		s.queue = s.queue[1:]
+		reqID := s.client.NextReqID()
+		if err := s.client.RequestBars(reqID, sub.req, s.deliver(sub, reqID)); err != nil {
+			s.queue = append([]*Subscription{sub}, s.queue...) // the client is dying; serve sees it
+			return
+		}
+		sub.reqID, sub.awaiting, sub.sentOnce = reqID, true, true
+		s.open++
+		sub.set(SubRequested, "")
+	}
+}
+
+// deliver wraps the subscriber's handler for one request on one connection.
+func (s *Session) deliver(sub *Subscription, reqID int) func(BarEvent) {
+	return func(ev BarEvent) {
+		switch ev.Kind {
+		case BarBackfill:
+			sub.set(SubLive, "")
+			s.in.put(reqDone{sub: sub, reqID: reqID})
+		case BarError:
+			if isWarning(ev.Code) {
+				return
+			}
+			s.in.put(reqDone{sub: sub, reqID: reqID, code: ev.Code, text: ev.Text})
+		}
+		sub.handler(ev)
+	}
+}
+
+// onReqDone frees an open-request slot; a pacing violation is retried later,
+// any other refusal marks the subscription failed.
+func (s *Session) onReqDone(d reqDone) {
+	sub := d.sub
+	if sub.reqID != d.reqID {
+		return // an answer for a request this connection no longer has
+	}
+	if sub.awaiting {
+		sub.awaiting = false
+		s.open--
+	}
+	switch {
+	case d.code == 0:
+	case d.code == 162 && strings.Contains(strings.ToLower(d.text), "pacing"):
+		s.client.unroute(d.reqID)
+		sub.reqID = 0
+		sub.set(SubQueued, "pacing violation: retrying in 15 s")
+		time.AfterFunc(15*time.Second, func() {
+			s.do(func() {
+				if st, _ := sub.Status(); s.client != nil && sub.reqID == 0 && st != SubCancelled {
+					s.enqueue(sub, "pacing retry")
+					s.pump()
+				}
+			})
+		})
+	default:
+		if s.client != nil {
+			s.client.unroute(d.reqID)
+		}
+		sub.reqID = 0
+		sub.set(SubFailed, fmt.Sprintf("%d %s", d.code, d.text))
+	}
+	s.pump()
+}
+
+// isWarning reports IB codes that are informational even when tied to a request.
+func isWarning(code int) bool {
+	switch code {
+	case 105, 110, 165, 329, 399, 404, 434, 492, 10167:
+		return true
+	}
+	return code >= 2100 && code < 2200
+}

@@ -1,0 +1,119 @@
+package engine
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Snapshot is an immutable picture of everything the trader's screen shows.
+// The engine publishes a fresh one at most every ~100 ms; nothing in it is
+// shared with the engine's live state, so readers may keep it.
+type Snapshot struct {
+	At        time.Time
+	Conn      ConnInfo
+	Keepalive KeepaliveInfo
+	Pings     []PingSample // oldest first, bounded by keepalive.history
+	Sockets   SocketInfo
+	Market    MarketInfo
+	Symbols   []SymbolRow // watchlist order
+	Events    []EventLine // oldest first, the last few hundred
+	Sim       bool        // running against the built-in simulator: the fault menu is available
+}
+
+// ConnInfo is the session's state.
+type ConnInfo struct {
+	State         string    // disconnected, connecting, handshaking, ready, degraded, backoff, closed
+	Since         time.Time // when State was entered
+	ReadySince    time.Time // start of the current ready period (zero when not ready)
+	Reason        string    // why the last transition happened
+	Addr          string    // gateway host:port
+	ClientID      int       // the id in use (rotates on 326)
+	ServerVersion int
+	Accounts      []string
+	Mode          string // "paper" or "live"
+	Readonly      bool
+	Attempt       int       // dial attempts since the last ready
+	NextRetry     time.Time // in backoff: when the next dial happens
+	Reconnects    int       // total reconnects
+	ByReason      map[string]int
+	MsgsIn        uint64
+	MsgsOut       uint64
+	BytesIn       uint64
+	BytesOut      uint64
+}
+
+// KeepaliveInfo summarises the ping history.
+type KeepaliveInfo struct {
+	Interval  time.Duration
+	Timeout   time.Duration
+	MaxMisses int
+	Misses    int // consecutive misses now
+	Last      time.Duration
+	P50       time.Duration
+	P99       time.Duration
+	Sent      uint64
+	Missed    uint64 // total misses
+}
+
+// PingSample is one keepalive round trip.
+type PingSample struct {
+	At  time.Time
+	RTT time.Duration // the round trip; for a miss, how long it was waited for
+	OK  bool
+}
+
+// SocketInfo is the gateway port's socket table.
+type SocketInfo struct {
+	Port            int
+	Listening       bool
+	ListenerPID     int
+	ListenerCommand string
+	Counts          map[string]int // TCP state name ("ESTABLISHED", "CLOSE_WAIT", ...) → count
+	Zombies         []Zombie
+	OwnLeaks        int // sockets of ours on the port the session does not hold
+	ScannedAt       time.Time
+	Err             string // the last scan's error, if any
+}
+
+// Zombie is a CLOSE_WAIT socket on a connection to the gateway port.
+type Zombie struct {
+	PID     int
+	Command string
+	User    string
+	Side    string // "client" or "gateway"
+	Local   string
+	Remote  string
+	State   string
+}
+
+// MarketInfo is the exchange calendar's view of now.
+type MarketInfo struct {
+	Open       bool
+	Reason     string    // "open", "weekend", "holiday: Thanksgiving", "pre-market", "after hours", ...
+	NextChange time.Time // next open when closed, next close when open
+	Now        time.Time // in America/New_York
+}
+
+// SymbolRow is one line of the signals table.
+type SymbolRow struct {
+	Symbol    string
+	Last      float64
+	Fast      float64
+	Slow      float64
+	Signal    string    // "BUY", "SELL", "HOLD" (the latest closed bar's signal)
+	Relation  string    // "above", "below", "equal", "" when not enough bars
+	LastCross string    // "BUY"/"SELL" of the last cross, "" if none yet
+	Since     time.Time // bar time of the last cross
+	BarTime   time.Time // time of the newest closed bar
+	Bars      int       // closed bars held
+	Status    string    // "queued", "backfilling", "live", "stale", "error"
+	Detail    string    // the reason behind an error status
+}
+
+// EventLine is one entry of the events log.
+type EventLine struct {
+	At    time.Time
+	Level slog.Level
+	Name  string // the event name of DESIGN.md: conn.state, keepalive, sockets, zombie, signal, ib.error, market
+	Text  string // a one-line human summary
+}
