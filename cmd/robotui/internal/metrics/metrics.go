@@ -1,0 +1,177 @@
+// Package metrics serves robotui's Prometheus metrics and its /healthz
+// endpoint. It reads the engine's latest snapshot at scrape time and counts
+// keepalive round trips as they happen; it never touches the gateway.
+package metrics
+
+import (
+	"encoding/json"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/robotui/robotui/conn"
+	"github.com/robotui/robotui/engine"
+)
+
+// Source is what the metrics read: the engine.
+type Source interface {
+	Latest() engine.Snapshot
+	Ready() bool
+}
+
+// Metrics is a registry with robotui's collectors.
+type Metrics struct {
+	reg    *prometheus.Registry
+	rtt    prometheus.Histogram
+	misses prometheus.Counter
+	src    atomic.Pointer[Source]
+}
+
+var states = []string{"disconnected", "connecting", "handshaking", "ready", "degraded", "backoff", "closed"}
+
+// New returns metrics with no source yet; SetSource before serving.
+func New() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		rtt: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "robotui_keepalive_rtt_seconds",
+			Help:    "Round trip of answered keepalive pings (REQ_CURRENT_TIME).",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2},
+		}),
+		misses: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "robotui_keepalive_misses_total",
+			Help: "Keepalive pings not answered within the timeout.",
+		}),
+	}
+	m.reg.MustRegister(m.rtt, m.misses, snapshotCollector{m},
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// SetSource sets the engine the metrics read.
+func (m *Metrics) SetSource(s Source) { m.src.Store(&s) }
+
+// Observe is a conn.Config Observer: it records keepalive outcomes.
+func (m *Metrics) Observe(ev conn.Event) {
+	if p, ok := ev.(conn.PingResult); ok {
+		if p.Sample.OK {
+			m.rtt.Observe(p.Sample.RTT.Seconds())
+		} else {
+			m.misses.Inc()
+		}
+	}
+}
+
+// Handler serves /metrics and /healthz.
+func (m *Metrics) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", m.healthz)
+	return mux
+}
+
+// health is the /healthz body.
+type health struct {
+	Status        string    `json:"status"` // "ok" or "unavailable"
+	State         string    `json:"state"`
+	Since         time.Time `json:"since"`
+	Reason        string    `json:"reason,omitempty"`
+	Addr          string    `json:"addr"`
+	ClientID      int       `json:"client_id"`
+	ServerVersion int       `json:"server_version,omitempty"`
+}
+
+func (m *Metrics) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	p := m.src.Load()
+	if p == nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		json.NewEncoder(w).Encode(health{Status: "unavailable", State: "starting"})
+		return
+	}
+	src := *p
+	c := src.Latest().Conn
+	h := health{Status: "ok", State: c.State, Since: c.Since, Reason: c.Reason, Addr: c.Addr, ClientID: c.ClientID, ServerVersion: c.ServerVersion}
+	if !src.Ready() {
+		h.Status = "unavailable"
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	json.NewEncoder(w).Encode(h)
+}
+
+// snapshotCollector turns the latest snapshot into gauges at scrape time.
+type snapshotCollector struct{ m *Metrics }
+
+var (
+	descState     = prometheus.NewDesc("robotui_session_state", "1 for the session's current state.", []string{"state"}, nil)
+	descReconn    = prometheus.NewDesc("robotui_reconnects_total", "Connections lost or failed, by reason.", []string{"reason"}, nil)
+	descSockets   = prometheus.NewDesc("robotui_gateway_sockets", "Sockets on the gateway port by TCP state.", []string{"state"}, nil)
+	descZombies   = prometheus.NewDesc("robotui_zombies", "CLOSE_WAIT sockets on the gateway port, by side.", []string{"side"}, nil)
+	descListening = prometheus.NewDesc("robotui_gateway_listening", "1 when something listens on the gateway port.", nil, nil)
+	descLeaks     = prometheus.NewDesc("robotui_own_socket_leaks", "Sockets of robotui on the gateway port that the session does not hold.", nil, nil)
+	descSignal    = prometheus.NewDesc("robotui_signal", "Latest signal per symbol: 1 BUY, -1 SELL, 0 HOLD.", []string{"symbol"}, nil)
+	descBars      = prometheus.NewDesc("robotui_symbol_bars", "Closed bars held per symbol.", []string{"symbol"}, nil)
+	descLast      = prometheus.NewDesc("robotui_symbol_last", "Last price per symbol.", []string{"symbol"}, nil)
+	descTraffic   = prometheus.NewDesc("robotui_gateway_messages_total", "Messages exchanged with the gateway.", []string{"direction"}, nil)
+)
+
+func (c snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descState, descReconn, descSockets, descZombies, descListening, descLeaks, descSignal, descBars, descLast, descTraffic} {
+		ch <- d
+	}
+}
+
+func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
+	p := c.m.src.Load()
+	if p == nil {
+		return
+	}
+	s := (*p).Latest()
+	for _, st := range states {
+		v := 0.0
+		if st == s.Conn.State {
+			v = 1
+		}
+		ch <- prometheus.MustNewConstMetric(descState, prometheus.GaugeValue, v, st)
+	}
+	for reason, n := range s.Conn.ByReason {
+		ch <- prometheus.MustNewConstMetric(descReconn, prometheus.CounterValue, float64(n), reason)
+	}
+	ch <- prometheus.MustNewConstMetric(descTraffic, prometheus.CounterValue, float64(s.Conn.MsgsIn), "in")
+	ch <- prometheus.MustNewConstMetric(descTraffic, prometheus.CounterValue, float64(s.Conn.MsgsOut), "out")
+	for state, n := range s.Sockets.Counts {
+		ch <- prometheus.MustNewConstMetric(descSockets, prometheus.GaugeValue, float64(n), state)
+	}
+	sides := map[string]int{"client": 0, "gateway": 0}
+	for _, z := range s.Sockets.Zombies {
+		sides[z.Side]++
+	}
+	for side, n := range sides {
+		ch <- prometheus.MustNewConstMetric(descZombies, prometheus.GaugeValue, float64(n), side)
+	}
+	listening := 0.0
+	if s.Sockets.Listening {
+		listening = 1
+	}
+	ch <- prometheus.MustNewConstMetric(descListening, prometheus.GaugeValue, listening)
+	ch <- prometheus.MustNewConstMetric(descLeaks, prometheus.GaugeValue, float64(s.Sockets.OwnLeaks))
+	for _, row := range s.Symbols {
+		ch <- prometheus.MustNewConstMetric(descSignal, prometheus.GaugeValue, signalValue(row.Signal), row.Symbol)
+		ch <- prometheus.MustNewConstMetric(descBars, prometheus.GaugeValue, float64(row.Bars), row.Symbol)
+		ch <- prometheus.MustNewConstMetric(descLast, prometheus.GaugeValue, row.Last, row.Symbol)
+	}
+}
+
+func signalValue(s string) float64 {
+	switch s {
+	case "BUY":
+		return 1
+	case "SELL":
+		return -1
+	}
+	return 0
+}

@@ -1,0 +1,61 @@
+// Command robotui is a terminal trading console for Interactive Brokers that
+// keeps exactly one TWS API session for its whole life, proves it alive,
+// and shows the gateway port's socket table so that CLOSE_WAIT zombies are
+// seen and cleared before they lock the gateway up.
+//
+//	robotui [flags]              the console (or headless with --no-tui)
+//	robotui gateway [flags]      the simulated IB Gateway, standalone
+//	robotui zombies [flags]      the gateway port's sockets and zombies
+//	robotui config check [PATH]  validate a configuration file
+//	robotui version
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ()))
+}
+
+// run dispatches a subcommand and returns the exit status: 0 ok, 1 a
+// finding or partial failure (per command), 2 a usage or runtime error.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "gateway":
+			return runGateway(args[1:], stdout, stderr)
+		case "zombies":
+			return runZombies(args[1:], stdin, stdout, stderr)
+		case "config":
+			return runConfig(args[1:], stdout, stderr, env)
+		case "version":
+			fmt.Fprintf(stdout, "robotui %s\n", version)
+			return 0
+		case "help":
+			printUsage(stdout)
+			return 0
+		}
+	}
+	return runConsole(args, stdin, stdout, stderr, env)
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `robotui: a terminal trading console for Interactive Brokers
+
+Usage:
+  robotui [flags]              the console; headless with --no-tui (or when stdout is not a terminal)
+  robotui --sim                the console against the built-in simulated gateway
+  robotui gateway [flags]      run the simulated IB Gateway standalone
+  robotui zombies [flags]      list (and with --kill, remove) zombie sockets on the gateway port
+  robotui config check [PATH]  validate a configuration file (exit 0 ok, 2 errors)
+  robotui version              print the version
+
+Run 'robotui COMMAND --help' for a command's flags, 'robotui --help' for the console's.
+`)
+}

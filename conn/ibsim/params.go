@@ -1,0 +1,145 @@
+package ibsim
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // America/New_York and request time zones on any host
+)
+
+// newYork is the zone of text dates, as a US gateway login would have it.
+var newYork = func() *time.Location {
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		return time.FixedZone("EST", -5*3600)
+	}
+	return loc
+}()
+
+var errBadParam = errors.New("invalid request parameter")
+
+// barSizes are the sizes IB accepts, keyed by their canonical text.
+var barSizes = map[time.Duration]string{
+	time.Second: "1 secs", 5 * time.Second: "5 secs", 10 * time.Second: "10 secs",
+	15 * time.Second: "15 secs", 30 * time.Second: "30 secs",
+	time.Minute: "1 min", 2 * time.Minute: "2 mins", 3 * time.Minute: "3 mins",
+	5 * time.Minute: "5 mins", 10 * time.Minute: "10 mins", 15 * time.Minute: "15 mins",
+	20 * time.Minute: "20 mins", 30 * time.Minute: "30 mins",
+	time.Hour: "1 hour", 2 * time.Hour: "2 hours", 3 * time.Hour: "3 hours",
+	4 * time.Hour: "4 hours", 8 * time.Hour: "8 hours",
+	24 * time.Hour: "1 day", 7 * 24 * time.Hour: "1 week", 30 * 24 * time.Hour: "1 month",
+}
+
+var barUnits = map[string]time.Duration{
+	"sec": time.Second, "secs": time.Second, "min": time.Minute, "mins": time.Minute,
+	"hour": time.Hour, "hours": time.Hour, "day": 24 * time.Hour, "days": 24 * time.Hour,
+	"week": 7 * 24 * time.Hour, "weeks": 7 * 24 * time.Hour,
+	"month": 30 * 24 * time.Hour, "months": 30 * 24 * time.Hour,
+}
+
+// ParseBarSize reads an IB bar size ("5 mins", "1 hour", "1 day"). Only the
+// sizes IB offers are accepted; "1 month" is 30 days here.
+func ParseBarSize(s string) (time.Duration, error) {
+	f := strings.Fields(strings.ToLower(s))
+	if len(f) != 2 {
+		return 0, fmt.Errorf("%w: bar size %q", errBadParam, clip(s))
+	}
+	n, err := strconv.Atoi(f[0])
+	unit, ok := barUnits[f[1]]
+	if err != nil || !ok || n < 1 || n > 30 {
+		return 0, fmt.Errorf("%w: bar size %q", errBadParam, clip(s))
+	}
+	d := time.Duration(n) * unit
+	if _, ok := barSizes[d]; !ok {
+		return 0, fmt.Errorf("%w: bar size %q is not one IB offers", errBadParam, clip(s))
+	}
+	return d, nil
+}
+
+// parseDuration reads a request duration "<n> S|D|W|M|Y"; M is 30 days and
+// Y 365, as bars run 24/7.
+func parseDuration(s string) (time.Duration, error) {
+	f := strings.Fields(s)
+	if len(f) != 2 {
+		return 0, fmt.Errorf("%w: duration %q", errBadParam, clip(s))
+	}
+	n, err := strconv.Atoi(f[0])
+	if err != nil || n < 1 || n > 1_000_000 {
+		return 0, fmt.Errorf("%w: duration %q", errBadParam, clip(s))
+	}
+	day := 24 * time.Hour
+	unit := map[string]time.Duration{"S": time.Second, "D": day, "W": 7 * day, "M": 30 * day, "Y": 365 * day}[strings.ToUpper(f[1])]
+	if unit == 0 {
+		return 0, fmt.Errorf("%w: duration unit in %q", errBadParam, clip(s))
+	}
+	if float64(n)*float64(unit) > float64(100*365*day) {
+		return 0, fmt.Errorf("%w: duration %q is over 100 years", errBadParam, clip(s))
+	}
+	return time.Duration(n) * unit, nil
+}
+
+// parseEndDateTime reads "yyyymmdd hh:mm:ss[ TZ]" (no zone: New York) or
+// "yyyymmdd-hh:mm:ss" (UTC).
+func parseEndDateTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	bad := fmt.Errorf("%w: end date/time %q", errBadParam, clip(s))
+	var t time.Time
+	var err error
+	switch {
+	case len(s) == 17 && s[8] == '-':
+		t, err = time.ParseInLocation("20060102-15:04:05", s, time.UTC)
+	case len(s) >= 17 && s[8] == ' ':
+		loc := newYork
+		if zone := strings.TrimSpace(s[17:]); zone != "" {
+			if loc, err = loadZone(zone); err != nil {
+				return time.Time{}, bad
+			}
+		}
+		t, err = time.ParseInLocation("20060102 15:04:05", s[:17], loc)
+	default:
+		return time.Time{}, bad
+	}
+	if err != nil || t.Year() < 1980 || t.Year() > 2199 {
+		return time.Time{}, bad
+	}
+	return t, nil
+}
+
+func loadZone(name string) (*time.Location, error) {
+	if len(name) > 64 || strings.Contains(name, "..") {
+		return nil, errBadParam
+	}
+	for _, r := range name {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("/_+-", r)) {
+			return nil, errBadParam
+		}
+	}
+	return time.LoadLocation(name)
+}
+
+// formatBarDate writes a bar's start for formatDate 1 (text; daily and
+// longer bars as their UTC date) or 2 (epoch seconds).
+func formatBarDate(start, size int64, formatDate int) string {
+	if formatDate == 2 {
+		return strconv.FormatInt(start, 10)
+	}
+	if size >= secondsPerDay {
+		return time.Unix(start, 0).UTC().Format("20060102")
+	}
+	return time.Unix(start, 0).In(newYork).Format("20060102 15:04:05")
+}
+
+// formatIBTime writes a period bound "yyyymmdd hh:mm:ss" in New York time.
+func formatIBTime(t time.Time) string { return t.In(newYork).Format("20060102 15:04:05") }
+
+// helloTime writes the connection time of the server's hello.
+func helloTime(t time.Time) string { return t.In(newYork).Format("20060102 15:04:05 MST") }
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}

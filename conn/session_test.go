@@ -1,0 +1,319 @@
+package conn
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/robotui/robotui/conn/ibsim"
+)
+
+// readyWithBars starts a sim and a session subscribed to AAPL bars, and
+// waits for ready and the first backfill.
+func readyWithBars(t *testing.T, simCfg ibsim.Config, tune func(*Config)) (*ibsim.Server, *Session, *recorder, *barCollector) {
+	t.Helper()
+	sim := startSim(t, simCfg)
+	rec := newRecorder()
+	cfg := fastConfig(sim.Addr(), rec)
+	if tune != nil {
+		tune(&cfg)
+	}
+	s := startSession(t, cfg)
+	bars := newBarCollector()
+	s.SubscribeBars(aaplBars(), bars.handle)
+	rec.waitFor(t, 0, 5*time.Second, "ready", isState(Ready))
+	bars.waitCount(t, BarBackfill, 1, 5*time.Second)
+	return sim, s, rec, bars
+}
+
+func TestSessionRecoversFromEveryFault(t *testing.T) {
+	tests := []struct {
+		name   string
+		fault  ibsim.Fault
+		clear  bool          // the fault lasts until cleared: clear it once the session has left ready
+		within time.Duration // how long leaving ready may take (generous; the benchmarks measure it)
+	}{
+		{name: "drop fin", fault: ibsim.Fault{Kind: "drop", Mode: "fin"}, within: 2 * time.Second},
+		{name: "drop rst", fault: ibsim.Fault{Kind: "drop", Mode: "rst"}, within: 2 * time.Second},
+		{name: "stall", fault: ibsim.Fault{Kind: "stall", All: true}, clear: true, within: 3 * time.Second},
+		{name: "listener down", fault: ibsim.Fault{Kind: "down", For: ibsim.Duration(300 * time.Millisecond)}, within: 2 * time.Second},
+		{name: "1300", fault: ibsim.Fault{Kind: "codes", Codes: []int{1300}}, within: 2 * time.Second},
+		{name: "oversized frame", fault: ibsim.Fault{Kind: "oversized"}, within: 2 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sim, s, rec, bars := readyWithBars(t, ibsim.Config{}, nil)
+			held := s.Stats().LocalAddr
+			mark := rec.len()
+			if err := sim.Inject(tt.fault); err != nil {
+				t.Fatalf("inject: %v", err)
+			}
+			_, mark = rec.waitFor(t, mark, tt.within, "leaving ready", leftReady)
+			assertSocketGone(t, held)
+			if tt.clear {
+				sim.ClearFaults()
+			}
+			rec.waitFor(t, mark, 5*time.Second, "ready again", isState(Ready))
+			bars.waitCount(t, BarResubscribed, 1, 5*time.Second)
+			bars.waitCount(t, BarBackfill, 2, 5*time.Second)
+			assertNoCloseWaitOfOurs(t, sim.Port())
+			if n := established(t, sim.Port()); n != 1 {
+				t.Errorf("%d established sockets to the gateway, want 1", n)
+			}
+		})
+	}
+}
+
+// assertSocketGone checks that the socket we held is no longer open on our
+// side: closed at once, never left in CLOSE_WAIT or ESTABLISHED.
+func assertSocketGone(t *testing.T, local string) {
+	t.Helper()
+	ap, err := netip.ParseAddrPort(local)
+	if err != nil {
+		t.Fatalf("local address %q: %v", local, err)
+	}
+	for _, r := range kernelSockets(t) {
+		if r.local == ap && (r.state == "CLOSE_WAIT" || r.state == "ESTABLISHED") {
+			t.Errorf("the dead socket %v is still %s", ap, r.state)
+		}
+	}
+}
+
+func TestFarmWarningsKeepTheSocket(t *testing.T) {
+	sim, s, rec, _ := readyWithBars(t, ibsim.Config{}, nil)
+	held := s.Stats().LocalAddr
+	mark := rec.len()
+	sim.Inject(ibsim.Fault{Kind: "codes", Codes: []int{2103, 2105, 2157, 2110}})
+	rec.waitFor(t, mark, 2*time.Second, "notice 2110", func(ev Event) bool { n, ok := ev.(Notice); return ok && n.Code == 2110 })
+	if st := s.Stats(); st.State != Ready || st.LocalAddr != held {
+		t.Fatalf("after farm warnings: state %s, socket %s (was %s)", st.State, st.LocalAddr, held)
+	}
+}
+
+func TestConnectivityCodes(t *testing.T) {
+	for _, code := range []int{1101, 1102} {
+		t.Run(fmtCode(code), func(t *testing.T) {
+			sim, s, rec, bars := readyWithBars(t, ibsim.Config{}, nil)
+			held := s.Stats().LocalAddr
+			mark := rec.len()
+			sim.Inject(ibsim.Fault{Kind: "codes", Codes: []int{1100, code}, Gap: ibsim.Duration(50 * time.Millisecond)})
+			_, mark = rec.waitFor(t, mark, 2*time.Second, "degraded", isState(Degraded))
+			rec.waitFor(t, mark, 2*time.Second, "ready after "+fmtCode(code), isState(Ready))
+			bars.waitCount(t, BarResubscribed, 1, 2*time.Second)
+			bars.waitCount(t, BarBackfill, 2, 2*time.Second)
+			if got := s.Stats().LocalAddr; got != held {
+				t.Errorf("socket changed from %s to %s: %d must keep the connection", held, got, code)
+			}
+		})
+	}
+}
+
+func fmtCode(c int) string { return "code " + strconv.Itoa(c) }
+
+func TestClientIDInUseRotates(t *testing.T) {
+	sim := startSim(t, ibsim.Config{})
+	other, err := Dial(context.Background(), Options{Addr: sim.Addr(), ClientID: 7})
+	if err != nil {
+		t.Fatalf("first client: %v", err)
+	}
+	defer other.Close()
+	rec := newRecorder()
+	s := startSession(t, fastConfig(sim.Addr(), rec))
+	rec.waitFor(t, 0, 5*time.Second, "ready", isState(Ready))
+	if id := s.Stats().ClientID; id != 8 {
+		t.Fatalf("client id in use = %d, want 8 (7 is taken)", id)
+	}
+	if n := s.Stats().ByReason["client_id_in_use"]; n != 1 {
+		t.Errorf("client_id_in_use count = %d, want 1", n)
+	}
+}
+
+func TestDialErrors(t *testing.T) {
+	t.Run("client id in use", func(t *testing.T) {
+		sim := startSim(t, ibsim.Config{})
+		c, err := Dial(context.Background(), Options{Addr: sim.Addr(), ClientID: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_, err = Dial(context.Background(), Options{Addr: sim.Addr(), ClientID: 3})
+		var de *DialError
+		if !errors.Is(err, ErrClientIDInUse) || !errors.As(err, &de) || de.Stage != StageReady {
+			t.Fatalf("err = %v, want ErrClientIDInUse at the ready stage", err)
+		}
+	})
+	t.Run("handshake stall", func(t *testing.T) {
+		sim := startSim(t, ibsim.Config{})
+		sim.Inject(ibsim.Fault{Kind: "handshake_stall"})
+		_, err := Dial(context.Background(), Options{Addr: sim.Addr(), ConnectTimeout: 200 * time.Millisecond})
+		var de *DialError
+		if !errors.Is(err, ErrHandshakeTimeout) || !errors.As(err, &de) || de.Stage != StageVersion {
+			t.Fatalf("err = %v, want ErrHandshakeTimeout at the version stage", err)
+		}
+	})
+	t.Run("listener that accepts nothing", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0") // the kernel completes TCP; nobody ever answers
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		start := time.Now()
+		_, err = Dial(context.Background(), Options{Addr: ln.Addr().String(), ConnectTimeout: 200 * time.Millisecond})
+		if !errors.Is(err, ErrHandshakeTimeout) {
+			t.Fatalf("err = %v, want ErrHandshakeTimeout", err)
+		}
+		if elapsed := time.Since(start); elapsed > 2*time.Second {
+			t.Errorf("dial took %v, past its 200ms deadline", elapsed)
+		}
+	})
+	t.Run("refused", func(t *testing.T) {
+		ln, _ := net.Listen("tcp", "127.0.0.1:0")
+		addr := ln.Addr().String()
+		ln.Close()
+		_, err := Dial(context.Background(), Options{Addr: addr})
+		var de *DialError
+		if !errors.Is(err, ErrConnectionRefused) || !errors.As(err, &de) || de.Stage != StageTCP {
+			t.Fatalf("err = %v, want ErrConnectionRefused at the tcp stage", err)
+		}
+	})
+	t.Run("unsupported version", func(t *testing.T) {
+		sim := startSim(t, ibsim.Config{ServerVersion: 150})
+		_, err := Dial(context.Background(), Options{Addr: sim.Addr(), MinVersion: 160, MaxVersion: 170, ConnectTimeout: 300 * time.Millisecond})
+		if err == nil {
+			t.Fatal("dial succeeded with no common version")
+		}
+	})
+}
+
+func TestHandshakeStallThenRetry(t *testing.T) {
+	sim := startSim(t, ibsim.Config{})
+	sim.Inject(ibsim.Fault{Kind: "handshake_stall"})
+	rec := newRecorder()
+	cfg := fastConfig(sim.Addr(), rec)
+	cfg.ConnectTimeout = 150 * time.Millisecond
+	startSession(t, cfg)
+	ev, mark := rec.waitFor(t, 0, 3*time.Second, "backoff after a stalled handshake", isState(Backoff))
+	if r := ev.(StateChange).Reason; !strings.Contains(r, "version stage") || !strings.Contains(r, "handshake timeout") {
+		t.Errorf("backoff reason %q does not name the stalled stage", r)
+	}
+	sim.ClearFaults()
+	rec.waitFor(t, mark, 3*time.Second, "ready once the handshake answers", isState(Ready))
+	assertNoCloseWaitOfOurs(t, sim.Port())
+}
+
+func TestManualReconnectWithHoldLeavesNoZombieOfOurs(t *testing.T) {
+	sim, s, rec, bars := readyWithBars(t, ibsim.Config{}, nil)
+	sim.Inject(ibsim.Fault{Kind: "hold", On: true})
+	mark := rec.len()
+	s.Reconnect()
+	_, mark = rec.waitFor(t, mark, 2*time.Second, "leaving ready", leftReady)
+	rec.waitFor(t, mark, 2*time.Second, "ready again", isState(Ready))
+	bars.waitCount(t, BarBackfill, 2, 2*time.Second)
+	assertNoCloseWaitOfOurs(t, sim.Port())
+	if n := s.Stats().ByReason["manual"]; n != 1 {
+		t.Errorf("manual reconnects = %d, want 1", n)
+	}
+}
+
+func TestGarbageFrameKeepsTheSession(t *testing.T) {
+	sim, s, rec, _ := readyWithBars(t, ibsim.Config{}, nil)
+	held := s.Stats().LocalAddr
+	sim.Inject(ibsim.Fault{Kind: "garbage"})
+	// A keepalive answered after the garbage proves the session read past it.
+	mark := rec.len()
+	rec.waitFor(t, mark, 2*time.Second, "a ping after the garbage", func(ev Event) bool { p, ok := ev.(PingResult); return ok && p.Sample.OK })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	for s.Stats().BadFrames == 0 {
+		select {
+		case <-ctx.Done():
+			t.Fatal("the garbage frame was never counted")
+		case <-rec.wake:
+		}
+	}
+	if st := s.Stats(); st.State != Ready || st.LocalAddr != held {
+		t.Errorf("after a garbage frame: state %s, socket %s (was %s)", st.State, st.LocalAddr, held)
+	}
+}
+
+func TestCloseIsCleanAndIdempotent(t *testing.T) {
+	sim := startSim(t, ibsim.Config{})
+	rec := newRecorder()
+	s := NewSession(fastConfig(sim.Addr(), rec))
+	s.Start()
+	rec.waitFor(t, 0, 3*time.Second, "ready", isState(Ready))
+	s.Close()
+	s.Close()
+	if st := s.Stats().State; st != Closed {
+		t.Fatalf("state after Close = %s", st)
+	}
+	err := sim.WaitFor(ctxTimeout(t, 2*time.Second), func(st ibsim.State) bool {
+		for _, c := range st.Clients {
+			if c.State != "closed" {
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		t.Fatalf("the simulator still sees an open client: %v", err)
+	}
+	assertNoCloseWaitOfOurs(t, sim.Port())
+}
+
+func ctxTimeout(t testing.TB, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// TestThousandReconnectCycles: no goroutine or fd growth, and never more
+// than one socket to the gateway.
+func TestThousandReconnectCycles(t *testing.T) {
+	cycles := 1000
+	if testing.Short() {
+		cycles = 100
+	}
+	sim := startSim(t, ibsim.Config{})
+	rec := newRecorder()
+	cfg := fastConfig(sim.Addr(), rec)
+	cfg.Keepalive.Interval = time.Hour // pings are not what this measures
+	s := startSession(t, cfg)
+	_, mark := rec.waitFor(t, 0, 3*time.Second, "ready", isState(Ready))
+	baseG, baseFD := runtime.NumGoroutine(), openFDs(t)
+	for i := 0; i < cycles; i++ {
+		s.Reconnect()
+		_, mark = rec.waitFor(t, mark, 3*time.Second, "ready after reconnect", isState(Ready))
+		if i%50 == 0 {
+			if n := established(t, sim.Port()); n > 1 {
+				t.Fatalf("cycle %d: %d sockets to the gateway", i, n)
+			}
+		}
+	}
+	ctx := ctxTimeout(t, 3*time.Second)
+	for runtime.NumGoroutine() > baseG || openFDs(t) > baseFD {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("after %d cycles: goroutines %d (was %d), fds %d (was %d)", cycles, runtime.NumGoroutine(), baseG, openFDs(t), baseFD)
+		case <-time.After(10 * time.Millisecond): // poll: goroutine exit has no event to wait on
+		}
+	}
+	if n := s.Stats().ByReason["manual"]; n != cycles {
+		t.Errorf("manual reconnects = %d, want %d", n, cycles)
+	}
+}
+
+func openFDs(t testing.TB) int {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd")
+	}
+	return len(entries)
+}

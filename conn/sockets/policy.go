@@ -1,0 +1,147 @@
+package sockets
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+// Reason says why a zombie's owner is not signalled.
+type Reason string
+
+// Reasons for refusing, in the order the policy checks them.
+const (
+	ReasonGatewaySide  Reason = "gateway-side socket: restart the gateway to clear it"
+	ReasonNoOwners     Reason = "table scanned without owners: nothing can be verified"
+	ReasonOwnerUnknown Reason = "owner unknown (another user's process, or no process holds the socket)"
+	ReasonPID1         Reason = "pid 1 is never signalled"
+	ReasonSelf         Reason = "this process: its own sockets are closed by the session, not signalled"
+	ReasonListener     Reason = "owns the listening socket (the gateway)"
+	ReasonGatewayOwner Reason = "owns a gateway-side socket"
+	ReasonLooksGateway Reason = "command looks like the gateway (java, ibgateway, tws)"
+	ReasonOtherUser    Reason = "another user's process"
+	ReasonNoStartTime  Reason = "start time unknown: PID reuse cannot be ruled out"
+	// Decided when signalling, not by Plan.
+	ReasonPIDReused    Reason = "pid reused: the process's start time changed since the scan"
+	ReasonNotConfirmed Reason = "not confirmed"
+)
+
+// Target is a process the policy allows to be signalled.
+type Target struct {
+	PID       int
+	Command   string
+	User      string
+	StartTime uint64 // must still match when the signal is sent
+	Sockets   []Conn // its client-side zombies
+}
+
+// Refusal is a zombie whose owner is not signalled, and why.
+type Refusal struct {
+	PID     int // 0 when the owner is unknown
+	Command string
+	Reason  Reason
+	Socket  Conn
+}
+
+// KillPlan says, for every zombie in a table, who would be signalled and who not.
+type KillPlan struct {
+	Port    int
+	Targets []Target
+	Refused []Refusal
+}
+
+// Plan applies the kill policy to a table scanned with owners. It is a pure
+// function: only client-side zombies whose owner is known, is not pid 1, not
+// self, not the listener, owns no gateway-side socket, does not look like the
+// gateway, belongs to self's user and has a known start time are targeted.
+func Plan(t Table, self Identity) KillPlan {
+	plan := KillPlan{Port: t.Port}
+	protected := map[int]Reason{}
+	if t.Listener != nil {
+		protected[t.Listener.PID] = ReasonListener
+	}
+	for _, conns := range [][]Conn{t.Conns, t.Zombies} {
+		for _, c := range conns {
+			if c.Side != GatewaySide || c.Owner == nil {
+				continue
+			}
+			if _, ok := protected[c.Owner.PID]; !ok {
+				protected[c.Owner.PID] = ReasonGatewayOwner
+			}
+		}
+	}
+	index := map[int]int{} // pid → position in Targets
+	for _, z := range t.Zombies {
+		if reason := refusal(z, t.Detailed, self, protected); reason != "" {
+			r := Refusal{Reason: reason, Socket: z}
+			if z.Owner != nil {
+				r.PID, r.Command = z.Owner.PID, z.Owner.Command
+			}
+			plan.Refused = append(plan.Refused, r)
+			continue
+		}
+		i, ok := index[z.Owner.PID]
+		if !ok {
+			i = len(plan.Targets)
+			index[z.Owner.PID] = i
+			plan.Targets = append(plan.Targets, Target{
+				PID: z.Owner.PID, Command: z.Owner.Command, User: z.Owner.User, StartTime: z.Owner.StartTime,
+			})
+		}
+		plan.Targets[i].Sockets = append(plan.Targets[i].Sockets, z)
+	}
+	return plan
+}
+
+// refusal returns why z's owner must not be signalled, or "" when it may be.
+func refusal(z Conn, detailed bool, self Identity, protected map[int]Reason) Reason {
+	p := z.Owner
+	switch {
+	case z.Side != ClientSide:
+		return ReasonGatewaySide
+	case !detailed:
+		return ReasonNoOwners
+	case p == nil || p.PID <= 0:
+		return ReasonOwnerUnknown
+	case p.PID == 1:
+		return ReasonPID1
+	case p.PID == self.PID || z.Own:
+		return ReasonSelf
+	case protected[p.PID] != "":
+		return protected[p.PID]
+	case LooksLikeGateway(*p):
+		return ReasonLooksGateway
+	case p.UID != self.UID || p.User == "" || p.User != self.User:
+		return ReasonOtherUser
+	case p.StartTime == 0:
+		return ReasonNoStartTime
+	}
+	return ""
+}
+
+// gatewayNames are executable name prefixes of IB Gateway, TWS and the JVM that runs them.
+var gatewayNames = []string{"java", "ibgateway", "tws"}
+
+// gatewayMarks are command-line fragments of IB Gateway, TWS and IBC.
+var gatewayMarks = []string{"ibgateway", "jclient.loginframe", "ibcalpha", "/jts"}
+
+// LooksLikeGateway reports whether a process's command suggests IB Gateway or TWS.
+func LooksLikeGateway(p Process) bool {
+	names := []string{strings.ToLower(p.Command)}
+	cmdline := strings.ToLower(p.Cmdline)
+	if first, _, _ := strings.Cut(cmdline, " "); first != "" {
+		names = append(names, filepath.Base(strings.ReplaceAll(first, `\`, "/")))
+	}
+	for _, name := range names {
+		for _, g := range gatewayNames {
+			if strings.HasPrefix(name, g) {
+				return true
+			}
+		}
+	}
+	for _, m := range gatewayMarks {
+		if strings.Contains(cmdline, m) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,183 @@
+package sockettest
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Environment of a child process.
+const (
+	envRole       = "ROBOTUI_SOCKETTEST_ROLE" // "clients" or "server"
+	envAddr       = "ROBOTUI_SOCKETTEST_ADDR"
+	envCount      = "ROBOTUI_SOCKETTEST_COUNT"
+	envMode       = "ROBOTUI_SOCKETTEST_MODE"
+	envIgnoreTERM = "ROBOTUI_SOCKETTEST_IGNORE_TERM"
+)
+
+// ChildTestName is the test a child runs when the package has no TestMain
+// calling MaybeRunChild: define it as
+//
+//	func TestSocketTestChild(t *testing.T) { sockettest.MaybeRunChild(); t.Skip("helper process") }
+const ChildTestName = "TestSocketTestChild"
+
+// MaybeRunChild does a child's job and exits when this process was started
+// by StartClients or StartServer; otherwise it returns at once. Call it first
+// in TestMain, or from a test named ChildTestName.
+func MaybeRunChild() {
+	role := os.Getenv(envRole)
+	if role == "" {
+		return
+	}
+	if os.Getenv(envIgnoreTERM) == "1" {
+		signal.Ignore(syscall.SIGTERM)
+	}
+	if err := runChild(role); err != nil {
+		fmt.Fprintf(os.Stderr, "sockettest child: %v\n", err)
+		os.Exit(3)
+	}
+	os.Exit(0)
+}
+
+func runChild(role string) error {
+	var keep any
+	switch role {
+	case "clients":
+		n, err := strconv.Atoi(os.Getenv(envCount))
+		if err != nil {
+			return fmt.Errorf("count: %w", err)
+		}
+		conns := make([]net.Conn, 0, n)
+		for range n {
+			c, err := net.DialTimeout("tcp", os.Getenv(envAddr), 5*time.Second)
+			if err != nil {
+				return err
+			}
+			conns = append(conns, c)
+		}
+		keep = conns
+		fmt.Println("ready")
+	case "server":
+		mode, err := strconv.Atoi(os.Getenv(envMode))
+		if err != nil {
+			return fmt.Errorf("mode: %w", err)
+		}
+		s, err := Serve(Mode(mode))
+		if err != nil {
+			return err
+		}
+		keep = s
+		fmt.Println("ready", s.Addr())
+	default:
+		return fmt.Errorf("unknown role %q", role)
+	}
+	_, err := io.Copy(io.Discard, os.Stdin) // until the parent closes stdin or dies
+	runtime.KeepAlive(keep)                 // the sockets stay open until then, never closed by us
+	return err
+}
+
+// Child is a re-executed test binary holding sockets.
+type Child struct {
+	PID   int
+	Addr  string // the server's address (StartServer)
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	done  chan struct{} // closed once the child has exited and been reaped
+}
+
+// Option changes how a child behaves.
+type Option func(*exec.Cmd)
+
+// IgnoreTERM makes the child ignore SIGTERM, so only SIGKILL ends it.
+func IgnoreTERM() Option {
+	return func(c *exec.Cmd) { c.Env = append(c.Env, envIgnoreTERM+"=1") }
+}
+
+// StartClients starts a child that opens n connections to addr and never closes them.
+func StartClients(t testing.TB, addr string, n int, opts ...Option) *Child {
+	t.Helper()
+	return start(t, []string{envRole + "=clients", envAddr + "=" + addr, envCount + "=" + strconv.Itoa(n)}, opts)
+}
+
+// StartServer starts a child running a server in the given mode.
+func StartServer(t testing.TB, mode Mode, opts ...Option) *Child {
+	t.Helper()
+	return start(t, []string{envRole + "=server", envMode + "=" + strconv.Itoa(int(mode))}, opts)
+}
+
+func start(t testing.TB, env []string, opts []Option) *Child {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+ChildTestName+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = os.Stderr
+	for _, o := range opts {
+		o(cmd)
+	}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatalf("sockettest: %v", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatalf("sockettest: %v", err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("sockettest: start child: %v", err)
+	}
+	c := &Child{PID: cmd.Process.Pid, cmd: cmd, stdin: stdin, done: make(chan struct{})}
+	addr, err := readReady(stdout.(*os.File))
+	go func() {
+		cmd.Wait()
+		close(c.done)
+	}()
+	t.Cleanup(c.stop)
+	if err != nil {
+		t.Fatalf("sockettest: child %d: %v", c.PID, err)
+	}
+	c.Addr = addr
+	return c
+}
+
+// readReady waits for the child's "ready [addr]" line.
+func readReady(out *os.File) (string, error) {
+	if err := out.SetReadDeadline(time.Now().Add(30 * time.Second)); err != nil {
+		return "", err
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", errNoReady, err)
+	}
+	fields := strings.Fields(line)
+	if len(fields) == 0 || fields[0] != "ready" {
+		return "", fmt.Errorf("%w: got %q", errNoReady, line)
+	}
+	if len(fields) > 1 {
+		return fields[1], nil
+	}
+	return "", nil
+}
+
+// Exited returns a channel closed once the child has exited.
+func (c *Child) Exited() <-chan struct{} { return c.done }
+
+// stop ends the child: stdin closed (it exits), SIGKILL if it lingers.
+func (c *Child) stop() {
+	c.stdin.Close()
+	select {
+	case <-c.done:
+		return
+	case <-time.After(5 * time.Second):
+	}
+	c.cmd.Process.Kill()
+	<-c.done
+}
