@@ -138,6 +138,7 @@ type Session struct {
 	queue    []*Subscription
 	open     int
 	limiter  *rate.Limiter
+	small    smallBarPacer
 	pacer    *time.Timer
 	exit     exitKind
 }

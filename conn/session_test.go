@@ -317,3 +317,35 @@ func openFDs(t testing.TB) int {
 	}
 	return len(entries)
 }
+
+func TestSmallBarPacing(t *testing.T) {
+	sub := &Subscription{req: BarRequest{BarSize: "5 secs"}}
+	big := &Subscription{req: BarRequest{BarSize: "5 mins"}}
+	var p smallBarPacer
+	now := time.Now()
+	if d := p.wait(sub, now); d != 0 {
+		t.Fatalf("first request waits %v", d)
+	}
+	p.sent(sub, now)
+	if d := p.wait(sub, now.Add(5*time.Second)); d != 10*time.Second {
+		t.Errorf("identical request after 5s waits %v, want 10s", d)
+	}
+	if d := p.wait(big, now); d != 0 {
+		t.Errorf("a 5-min bar request waits %v: large bars are not paced strictly", d)
+	}
+	for i := 0; i < smallInWindow; i++ {
+		p.sent(&Subscription{req: BarRequest{BarSize: "30 secs"}}, now.Add(time.Duration(i)*time.Second))
+	}
+	other := &Subscription{req: BarRequest{BarSize: "10 secs"}}
+	if d := p.wait(other, now.Add(time.Minute)); d != 9*time.Minute {
+		t.Errorf("61st small request within 10 minutes waits %v, want 9m", d)
+	}
+	for _, tt := range []struct {
+		size  string
+		small bool
+	}{{"1 secs", true}, {"30 secs", true}, {"1 min", false}, {"5 mins", false}, {"1 day", false}, {"", false}} {
+		if got := isSmallBar(tt.size); got != tt.small {
+			t.Errorf("isSmallBar(%q) = %v", tt.size, got)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package conn
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -161,6 +162,7 @@ func (s *Session) withdraw(sub *Subscription) {
 
 func (s *Session) cancelSub(sub *Subscription) {
 	s.withdraw(sub)
+	delete(s.small.last, sub)
 	sub.set(SubCancelled, "")
 	s.mu.Lock()
 	delete(s.subs, sub.id)
@@ -169,25 +171,95 @@ func (s *Session) cancelSub(sub *Subscription) {
 }
 
 // pump sends queued requests while the rate and open-request limits allow.
+// Requests for small bars (30 secs or less) also keep IB's strict rules: no
+// identical request within 15 s, at most 60 in any 10 minutes.
 func (s *Session) pump() {
-	for len(s.queue) > 0 && s.client != nil && s.open < s.cfg.MaxOpenBackfills {
+	now := time.Now()
+	var wait time.Duration
+	for i := 0; i < len(s.queue) && s.client != nil && s.open < s.cfg.MaxOpenBackfills; {
+		sub := s.queue[i]
+		if d := s.small.wait(sub, now); d > 0 {
+			wait = minPositive(wait, d)
+			i++
+			continue
+		}
 		r := s.limiter.Reserve()
 		if d := r.Delay(); d > 0 {
 			r.Cancel()
-			s.pacer.Reset(d)
-			return
+			wait = minPositive(wait, d)
+			break
 		}
-		sub := s.queue[0]
-		s.queue = s.queue[1:]
 		reqID := s.client.NextReqID()
 		if err := s.client.RequestBars(reqID, sub.req, s.deliver(sub, reqID)); err != nil {
-			s.queue = append([]*Subscription{sub}, s.queue...) // the client is dying; serve sees it
-			return
+			return // the client is dying; serve sees it and everything is requeued
 		}
+		s.queue = slices.Delete(s.queue, i, i+1)
+		s.small.sent(sub, now)
 		sub.reqID, sub.awaiting, sub.sentOnce = reqID, true, true
 		s.open++
 		sub.set(SubRequested, "")
 	}
+	if wait > 0 {
+		s.pacer.Reset(wait)
+	}
+}
+
+func minPositive(a, b time.Duration) time.Duration {
+	if a <= 0 || b < a {
+		return b
+	}
+	return a
+}
+
+// smallBarPacer remembers small-bar requests for IB's strict pacing rules.
+type smallBarPacer struct {
+	last   map[*Subscription]time.Time
+	window []time.Time // sends of the last 10 minutes, oldest first
+}
+
+const (
+	identicalGap  = 15 * time.Second
+	smallWindow   = 10 * time.Minute
+	smallInWindow = 60
+)
+
+// wait is how long sub must still wait; 0 when it may go now.
+func (p *smallBarPacer) wait(sub *Subscription, now time.Time) time.Duration {
+	if !isSmallBar(sub.req.BarSize) {
+		return 0
+	}
+	for len(p.window) > 0 && now.Sub(p.window[0]) >= smallWindow {
+		p.window = p.window[1:]
+	}
+	var d time.Duration
+	if last, ok := p.last[sub]; ok && now.Sub(last) < identicalGap {
+		d = identicalGap - now.Sub(last)
+	}
+	if len(p.window) >= smallInWindow {
+		d = max(d, smallWindow-now.Sub(p.window[0]))
+	}
+	return d
+}
+
+func (p *smallBarPacer) sent(sub *Subscription, now time.Time) {
+	if !isSmallBar(sub.req.BarSize) {
+		return
+	}
+	if p.last == nil {
+		p.last = make(map[*Subscription]time.Time)
+	}
+	p.last[sub] = now
+	p.window = append(p.window, now)
+}
+
+// isSmallBar reports bar sizes of 30 secs or less, which IB paces strictly.
+func isSmallBar(barSize string) bool {
+	n, unit, ok := strings.Cut(strings.TrimSpace(barSize), " ")
+	if !ok || !strings.HasPrefix(unit, "sec") {
+		return false
+	}
+	v, err := strconv.Atoi(n)
+	return err == nil && v <= 30
 }
 
 // deliver wraps the subscriber's handler for one request on one connection.
