@@ -1,0 +1,33 @@
+package config
+
+import (
+	"os"
+	"reflect"
+	"testing"
+)
+
+// examplePath is config.toml.example at the module root, relative to this package.
+const examplePath = "../../../../config.toml.example"
+
+func TestExampleIsExactlyTheDefaults(t *testing.T) {
+	data, err := os.ReadFile(examplePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ParseBytes(examplePath, data)
+	if err != nil {
+		t.Fatalf("the example does not parse:\n%v", err)
+	}
+	for _, f := range fields {
+		if o := c.origins[f.key]; o.file != examplePath || o.line == 0 {
+			t.Errorf("the example does not set %s", f.key)
+		}
+	}
+	if err := c.Validate(false); err != nil {
+		t.Errorf("the example does not validate:\n%v", err)
+	}
+	c.origins = nil
+	if want := Defaults(); !reflect.DeepEqual(c, want) {
+		t.Errorf("the example differs from Defaults()\nexample  %+v\ndefaults %+v", c, want)
+	}
+}

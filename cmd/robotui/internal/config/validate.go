@@ -1,0 +1,291 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// IB's API ports: TWS and IB Gateway, live and paper.
+const (
+	portTWSLive     = 7496
+	portTWSPaper    = 7497
+	portGatewayLive = 4001
+	portGatewayPap  = 4002
+)
+
+// barSizes are the bar sizes IB offers, smallest first. "1 secs" is offered but cannot be
+// kept up to date, so Validate rejects it with its own reason.
+var barSizes = []string{
+	"1 secs", "5 secs", "10 secs", "15 secs", "30 secs",
+	"1 min", "2 mins", "3 mins", "5 mins", "10 mins", "15 mins", "20 mins", "30 mins",
+	"1 hour", "2 hours", "3 hours", "4 hours", "8 hours",
+	"1 day", "1 week", "1 month",
+}
+
+var whatToShow = []string{
+	"TRADES", "MIDPOINT", "BID", "ASK", "BID_ASK",
+	"ADJUSTED_LAST", "HISTORICAL_VOLATILITY", "OPTION_IMPLIED_VOLATILITY",
+}
+
+var (
+	durationPattern = regexp.MustCompile(`^[1-9][0-9]{0,8} [SDWMY]$`)
+	symbolPattern   = regexp.MustCompile(`^[A-Z0-9.\- ]{1,12}$`)
+)
+
+// Validate checks every rule and returns all violations joined (nil when c is valid). Each
+// *Error points at the file line, variable or flag the offending value came from. allowLive is
+// the caller's explicit opt-in (--live) to live trading: without it mode "live" is an error, and
+// so is a paper/live mismatch (paper mode on a live port 7496 or 4001, live mode on 7497 or 4002),
+// so a live port cannot be reached without --live. With --live a mismatch is accepted as meant.
+func (c Config) Validate(allowLive bool) error {
+	v := validator{c: &c}
+	v.gateway(allowLive)
+	v.keepalive()
+	v.reconnect()
+	v.zombies()
+	v.watchlist()
+	v.strategy()
+	v.log()
+	v.metrics()
+	v.sim()
+	v.keys()
+	return errors.Join(v.errs...)
+}
+
+type validator struct {
+	c    *Config
+	errs []error
+}
+
+// fail records a problem with key, located where key's value came from.
+func (v *validator) fail(key string, sentinel error, format string, args ...any) {
+	switch {
+	case len(v.errs) > maxErrors:
+		return
+	case len(v.errs) == maxErrors:
+		v.errs = append(v.errs, tooManyErrors(""))
+		return
+	}
+	o := v.c.origins[key]
+	v.errs = append(v.errs, &Error{
+		File: o.file, Line: o.line, Env: o.env, Flag: o.flag,
+		Key: key, Msg: fmt.Sprintf(format, args...), Err: sentinel,
+	})
+}
+
+// blame picks, of two keys in a conflict, the one that was set explicitly: a, unless only b was.
+func (v *validator) blame(a, b string) string {
+	_, aSet := v.c.origins[a]
+	_, bSet := v.c.origins[b]
+	if !aSet && bSet {
+		return b
+	}
+	return a
+}
+
+func (v *validator) intRange(key string, n, lo, hi int) {
+	if n < lo || n > hi {
+		v.fail(key, nil, "expected an integer from %d to %d, got %d", lo, hi, n)
+	}
+}
+
+func (v *validator) positive(key string, d time.Duration) {
+	if d <= 0 {
+		v.fail(key, nil, `expected a positive duration like "2s", got %s`, d)
+	}
+}
+
+func (v *validator) oneOf(key, got string, allowed ...string) {
+	if !slices.Contains(allowed, got) {
+		v.fail(key, nil, "expected one of %s, got %q", quoteAll(allowed), got)
+	}
+}
+
+func (v *validator) gateway(allowLive bool) {
+	g := v.c.Gateway
+	if g.Host == "" || strings.ContainsAny(g.Host, " \t\r\n/") {
+		v.fail("gateway.host", nil, `expected a host name or IP address like "127.0.0.1", got %q`, g.Host)
+	}
+	v.intRange("gateway.port", g.Port, 1, 65535)
+	v.intRange("gateway.client_id", g.ClientID, 0, math.MaxInt32)
+	v.positive("gateway.connect_timeout", g.ConnectTimeout)
+	switch g.Mode {
+	case ModePaper:
+		// The issue's rule: a paper/live mismatch is an error unless --live is given.
+		if !allowLive && (g.Port == portTWSLive || g.Port == portGatewayLive) {
+			v.fail(v.blame("gateway.port", "gateway.mode"), ErrModeMismatch,
+				`port %d is %s's live-trading port but mode is "paper"; paper trading uses %d (IB Gateway) or %d (TWS)`,
+				g.Port, portProduct(g.Port), portGatewayPap, portTWSPaper)
+		}
+	case ModeLive:
+		if !allowLive {
+			v.fail("gateway.mode", ErrNeedsLive, `live mode needs --live`)
+		}
+		if !allowLive && (g.Port == portTWSPaper || g.Port == portGatewayPap) {
+			v.fail(v.blame("gateway.port", "gateway.mode"), ErrModeMismatch,
+				`port %d is %s's paper-trading port but mode is "live"; live trading uses %d (IB Gateway) or %d (TWS)`,
+				g.Port, portProduct(g.Port), portGatewayLive, portTWSLive)
+		}
+	default:
+		v.fail("gateway.mode", nil, `expected "paper" or "live", got %q`, g.Mode)
+	}
+}
+
+func portProduct(port int) string {
+	if port == portTWSLive || port == portTWSPaper {
+		return "TWS"
+	}
+	return "IB Gateway"
+}
+
+func (v *validator) keepalive() {
+	k := v.c.Keepalive
+	v.positive("keepalive.interval", k.Interval)
+	v.positive("keepalive.timeout", k.Timeout)
+	v.intRange("keepalive.max_misses", k.MaxMisses, 1, math.MaxInt32)
+	v.intRange("keepalive.history", k.History, 10, 100000)
+}
+
+func (v *validator) reconnect() {
+	r := v.c.Reconnect
+	v.positive("reconnect.initial", r.Initial)
+	v.positive("reconnect.max", r.Max)
+	if r.Initial > 0 && r.Max > 0 && r.Max < r.Initial {
+		v.fail(v.blame("reconnect.max", "reconnect.initial"), nil,
+			"max (%s) must not be below initial (%s)", r.Max, r.Initial)
+	}
+	// An upper bound keeps delay arithmetic far from float overflow.
+	if !(r.Multiplier >= 1 && r.Multiplier <= 10) {
+		v.fail("reconnect.multiplier", nil, "expected a number from 1 to 10, got %v", r.Multiplier)
+	}
+	if !(r.Jitter >= 0 && r.Jitter <= 1) {
+		v.fail("reconnect.jitter", nil, "expected a fraction from 0 to 1, got %v", r.Jitter)
+	}
+}
+
+func (v *validator) zombies() {
+	v.positive("zombies.scan_interval", v.c.Zombies.ScanInterval)
+	v.positive("zombies.kill_grace", v.c.Zombies.KillGrace)
+}
+
+func (v *validator) watchlist() {
+	w := v.c.Watchlist
+	if len(w.Symbols) == 0 {
+		v.fail("watchlist.symbols", nil, "expected at least one symbol")
+	}
+	seen := map[string]bool{}
+	for _, s := range w.Symbols {
+		switch {
+		case !symbolPattern.MatchString(s):
+			v.fail("watchlist.symbols", nil, "symbol %q: expected 1 to 12 characters of A-Z, 0-9, '.', '-' or space", clip(s))
+		case seen[s]:
+			v.fail("watchlist.symbols", nil, "symbol %q is listed twice", s)
+		}
+		seen[s] = true
+	}
+	switch {
+	case w.BarSize == "1 secs":
+		v.fail("watchlist.bar_size", nil, `"1 secs" bars cannot be kept up to date (keepUpToDate needs 5 secs or more)`)
+	case !slices.Contains(barSizes, w.BarSize):
+		v.fail("watchlist.bar_size", nil, "expected a bar size IB offers: one of %s, got %q", quoteAll(barSizes[1:]), clip(w.BarSize))
+	}
+	if !durationPattern.MatchString(w.Duration) {
+		v.fail("watchlist.duration", nil, `expected "<n> <unit>" with n >= 1 and unit S, D, W, M or Y, like "2 D", got %q`, clip(w.Duration))
+	}
+	switch {
+	case w.WhatToShow == "ADJUSTED_LAST":
+		v.fail("watchlist.what_to_show", nil, `"ADJUSTED_LAST" cannot be kept up to date (keepUpToDate)`)
+	default:
+		allowed := slices.DeleteFunc(slices.Clone(whatToShow), func(s string) bool { return s == "ADJUSTED_LAST" })
+		v.oneOf("watchlist.what_to_show", w.WhatToShow, allowed...)
+	}
+}
+
+func (v *validator) strategy() {
+	s := v.c.Strategy
+	if s.Fast < 1 {
+		v.fail("strategy.fast", nil, "expected a period of at least 1 bar, got %d", s.Fast)
+	}
+	if s.Slow > 1000 {
+		v.fail("strategy.slow", nil, "expected a period of at most 1000 bars, got %d", s.Slow)
+	}
+	if s.Fast >= s.Slow {
+		v.fail(v.blame("strategy.fast", "strategy.slow"), nil, "fast (%d) must be less than slow (%d)", s.Fast, s.Slow)
+	}
+}
+
+func (v *validator) log() {
+	v.oneOf("log.format", v.c.Log.Format, "text", "json")
+	v.oneOf("log.level", v.c.Log.Level, "debug", "info", "warn", "error")
+}
+
+func (v *validator) metrics() {
+	m := v.c.Metrics
+	if m.Addr == "" {
+		return
+	}
+	host, port, err := net.SplitHostPort(m.Addr)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 1 || n > 65535 {
+		v.fail("metrics.addr", nil, `expected host:port like "127.0.0.1:9464" (or "" for off), got %q`, clip(m.Addr))
+		return
+	}
+	if !m.AllowRemote && !isLoopback(host) {
+		v.fail("metrics.addr", nil, "%q is not a loopback address; set metrics.allow_remote = true to serve metrics beyond this machine", m.Addr)
+	}
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (v *validator) sim() {
+	s := v.c.Sim
+	if !(s.Speed > 0 && s.Speed <= 10000) {
+		v.fail("sim.speed", nil, "expected a number above 0 and at most 10000, got %v", s.Speed)
+	}
+	v.intRange("sim.server_version", s.ServerVersion, 100, 200)
+}
+
+func (v *validator) keys() {
+	owner := map[string]string{} // key name → action that has it
+	for _, f := range fields {
+		if f.section != "keys" {
+			continue
+		}
+		names := f.value(v.c).Interface().([]string)
+		if len(names) == 0 {
+			v.fail(f.key, nil, "expected at least one key")
+		}
+		for _, name := range names {
+			switch prev, taken := owner[name]; {
+			case name == "":
+				v.fail(f.key, nil, "expected key names, got an empty string")
+			case taken && prev == f.key:
+				v.fail(f.key, nil, "key %q is listed twice", clip(name))
+			case taken:
+				v.fail(f.key, nil, "key %q is already bound to %s", clip(name), prev)
+			default:
+				owner[name] = f.key
+			}
+		}
+	}
+}
+
+func quoteAll(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
+}
