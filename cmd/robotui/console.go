@@ -1,0 +1,288 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/robotui/robotui/cmd/robotui/internal/config"
+	"github.com/robotui/robotui/cmd/robotui/internal/metrics"
+	"github.com/robotui/robotui/conn"
+	"github.com/robotui/robotui/conn/ibsim"
+	"github.com/robotui/robotui/engine"
+	strategy "github.com/robotui/robotui/engine/signal"
+	"github.com/robotui/robotui/ui"
+)
+
+// consoleFlags are the flags of the console itself; each set flag overrides
+// one config key.
+type consoleFlags struct {
+	configPath string
+	sim        bool
+	noTUI      bool
+	once       bool
+	live       bool
+}
+
+// flagKeys maps a flag to the config key it overrides.
+var flagKeys = map[string]string{
+	"host":       "gateway.host",
+	"port":       "gateway.port",
+	"client-id":  "gateway.client_id",
+	"symbols":    "watchlist.symbols",
+	"log-format": "log.format",
+	"log-level":  "log.level",
+	"log-file":   "log.file",
+	"metrics":    "metrics.addr",
+}
+
+// onceSimStart pins the simulator's clock for --sim --once, so that two
+// runs print the same signal lines whatever the time of day.
+var onceSimStart = time.Date(2026, time.January, 2, 11, 2, 0, 0, time.UTC).Add(5 * time.Hour)
+
+func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string) int {
+	cfg, f, code := loadConsoleConfig(args, stdout, stderr, env)
+	if code >= 0 {
+		return code
+	}
+	headless := f.noTUI || f.once || !isTerminal(stdout)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	events, closeLog, err := eventLogger(cfg, headless, stdout, env)
+	if err != nil {
+		fmt.Fprintln(stderr, "robotui:", err)
+		return 2
+	}
+	defer closeLog()
+
+	var sim *ibsim.Server
+	if f.sim {
+		simCfg := ibsim.Config{Addr: "127.0.0.1:0", Seed: cfg.Sim.Seed, Speed: cfg.Sim.Speed, ServerVersion: cfg.Sim.ServerVersion, Logger: events.With("component", "sim")}
+		if f.once {
+			simCfg.Start = onceSimStart
+		}
+		if sim, err = ibsim.Start(simCfg); err != nil {
+			fmt.Fprintln(stderr, "robotui: start simulator:", err)
+			return 2
+		}
+		defer sim.Close()
+		cfg.Gateway.Host, cfg.Gateway.Port = "127.0.0.1", sim.Port()
+	}
+
+	m := metrics.New()
+	eng, err := engine.New(engineOptions(cfg, sim, events, m))
+	if err != nil {
+		fmt.Fprintln(stderr, "robotui:", err)
+		return 2
+	}
+	m.SetSource(eng)
+
+	if f.once {
+		return eng.RunOnce(ctx)
+	}
+	if cfg.Metrics.Addr != "" {
+		srv, err := serveMetrics(cfg.Metrics.Addr, m.Handler())
+		if err != nil {
+			eng.Close()
+			fmt.Fprintln(stderr, "robotui: metrics:", err)
+			return 2
+		}
+		defer srv.Close()
+	}
+	eng.Start()
+	if headless {
+		<-ctx.Done()
+		eng.Close()
+		return 0
+	}
+	err = ui.Run(eng, ui.Options{Keys: keyBindings(cfg.Keys), Title: "robotui"}, stdin, stdout)
+	eng.Close()
+	if err != nil {
+		fmt.Fprintln(stderr, "robotui:", err)
+		return 2
+	}
+	return 0
+}
+
+// loadConsoleConfig applies defaults, the file, the environment and the
+// flags, in that order of precedence. code ≥ 0 means: exit with it.
+func loadConsoleConfig(args []string, stdout, stderr io.Writer, env []string) (config.Config, consoleFlags, int) {
+	var f consoleFlags
+	fs := flag.NewFlagSet("robotui", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: robotui [flags]\n\n")
+		fs.PrintDefaults()
+		fmt.Fprintf(fs.Output(), "\nSubcommands: gateway, zombies, config check, version (robotui help).\n")
+	}
+	fs.StringVar(&f.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/robotui/config.toml)")
+	fs.String("host", "", "gateway host (default 127.0.0.1)")
+	fs.String("port", "", "gateway API port (default 4002)")
+	fs.String("client-id", "", "first TWS API client id (default 1)")
+	fs.String("symbols", "", "watchlist, comma-separated (e.g. AAPL,MSFT,SPY)")
+	fs.BoolVar(&f.sim, "sim", false, "run against the built-in simulated gateway")
+	fs.BoolVar(&f.noTUI, "no-tui", false, "headless: event lines on stdout (automatic when stdout is not a terminal)")
+	fs.BoolVar(&f.once, "once", false, "connect, backfill, print one signal line per symbol, exit (0 ok, 1 a symbol failed, 2 no session)")
+	fs.String("log-format", "", "text or json (default text)")
+	fs.String("log-level", "", "debug, info, warn or error (default info)")
+	fs.String("log-file", "", "log file (default: stdout headless, the state dir with the console)")
+	fs.String("metrics", "", "serve Prometheus /metrics and /healthz on this address (e.g. 127.0.0.1:9464)")
+	fs.BoolVar(&f.live, "live", false, "allow live mode and the live ports 7496 and 4001")
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return config.Config{}, f, 0
+		}
+		return config.Config{}, f, 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "robotui: unexpected argument %q (see robotui help)\n", fs.Arg(0))
+		return config.Config{}, f, 2
+	}
+	cfg, _, parseErr := config.Parse(f.configPath, env)
+	envErr := cfg.ApplyEnv(env)
+	var flagErrs []error
+	fs.Visit(func(fl *flag.Flag) {
+		if key, ok := flagKeys[fl.Name]; ok {
+			flagErrs = append(flagErrs, cfg.Set(key, fl.Value.String(), "--"+fl.Name))
+		}
+	})
+	if err := errors.Join(parseErr, envErr, errors.Join(flagErrs...)); err != nil {
+		fmt.Fprintln(stderr, err)
+		return cfg, f, 2
+	}
+	if err := cfg.Validate(f.live); err != nil {
+		fmt.Fprintln(stderr, err)
+		return cfg, f, 2
+	}
+	return cfg, f, -1
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// eventLogger is where events go: stdout when headless (or --log-file), a
+// file in the state directory under the console, never the terminal.
+func eventLogger(cfg config.Config, headless bool, stdout io.Writer, env []string) (*slog.Logger, func(), error) {
+	w, closer := stdout, func() {}
+	path := cfg.Log.File
+	if path == "" && !headless {
+		path = defaultLogPath(env)
+	}
+	if path != "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, nil, fmt.Errorf("log file: %w", err)
+		}
+		file, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, nil, fmt.Errorf("log file: %w", err)
+		}
+		w, closer = file, func() { file.Close() }
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.Log.Level)); err != nil {
+		return nil, nil, fmt.Errorf("log level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
+	if cfg.Log.Format == "json" {
+		h = slog.NewJSONHandler(w, opts)
+	}
+	return slog.New(h), closer, nil
+}
+
+func defaultLogPath(env []string) string {
+	get := func(k string) string {
+		v := ""
+		for _, kv := range env {
+			if name, val, ok := strings.Cut(kv, "="); ok && name == k {
+				v = val
+			}
+		}
+		return v
+	}
+	if d := get("XDG_STATE_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "robotui", "robotui.log")
+	}
+	if h := get("HOME"); h != "" {
+		return filepath.Join(h, ".local", "state", "robotui", "robotui.log")
+	}
+	return filepath.Join(os.TempDir(), "robotui.log")
+}
+
+func engineOptions(cfg config.Config, sim *ibsim.Server, events *slog.Logger, m *metrics.Metrics) engine.Options {
+	sma, _ := strategy.NewSMACrossover(cfg.Strategy.Fast, cfg.Strategy.Slow) // validated by config
+	opts := engine.Options{
+		Session: conn.Config{
+			Addr:           cfg.Gateway.Addr(),
+			ClientID:       cfg.Gateway.ClientID,
+			ConnectTimeout: cfg.Gateway.ConnectTimeout,
+			Keepalive: conn.KeepaliveConfig{
+				Interval: cfg.Keepalive.Interval, Timeout: cfg.Keepalive.Timeout,
+				MaxMisses: cfg.Keepalive.MaxMisses, History: cfg.Keepalive.History,
+			},
+			Backoff: conn.BackoffConfig{
+				Initial: cfg.Reconnect.Initial, Multiplier: cfg.Reconnect.Multiplier,
+				Max: cfg.Reconnect.Max, Jitter: cfg.Reconnect.Jitter,
+			},
+			Observer: m.Observe,
+		},
+		Symbols: cfg.Watchlist.Symbols,
+		Bars: engine.BarSettings{
+			Duration: cfg.Watchlist.Duration, BarSize: cfg.Watchlist.BarSize,
+			WhatToShow: cfg.Watchlist.WhatToShow, UseRTH: cfg.Watchlist.UseRTH,
+		},
+		Strategy:     sma,
+		GatewayPort:  cfg.Gateway.Port,
+		ScanInterval: cfg.Zombies.ScanInterval,
+		AutoKill:     cfg.Zombies.AutoKill,
+		KillGrace:    cfg.Zombies.KillGrace,
+		Mode:         string(cfg.Gateway.Mode),
+		Readonly:     cfg.Gateway.ReadOnly,
+		Log:          events,
+	}
+	if sim != nil {
+		opts.Sim = true
+		opts.Faults = simFaults{sim}
+	}
+	return opts
+}
+
+// serveMetrics listens before returning, so a bad address is an error now.
+func serveMetrics(addr string, h http.Handler) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return srv, nil
+}
+
+func keyBindings(k config.Keys) map[string][]string {
+	return map[string][]string{
+		"reconnect": k.Reconnect, "kill_zombies": k.KillZombies, "faults": k.Faults, "help": k.Help,
+		"quit": k.Quit, "up": k.Up, "down": k.Down, "next_panel": k.NextPanel, "confirm": k.Confirm,
+		"cancel": k.Cancel, "sort": k.Sort, "refresh": k.Refresh,
+	}
+}
+

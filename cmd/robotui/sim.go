@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/robotui/robotui/conn/ibsim"
+)
+
+// simFault is one entry of the console's fault menu (--sim).
+type simFault struct {
+	name  string
+	fault ibsim.Fault
+}
+
+// simFaultMenu lists the faults a trader can inject to watch robotui cope.
+var simFaultMenu = []simFault{
+	{"drop (FIN)", ibsim.Fault{Kind: "drop", Mode: "fin"}},
+	{"drop (RST)", ibsim.Fault{Kind: "drop", Mode: "rst"}},
+	{"stall 10s (socket kept, no answers)", ibsim.Fault{Kind: "stall", For: ibsim.Duration(10 * time.Second), All: true}},
+	{"handshake stall 10s", ibsim.Fault{Kind: "handshake_stall", For: ibsim.Duration(10 * time.Second)}},
+	{"restart (listener down 5s)", ibsim.Fault{Kind: "down", For: ibsim.Duration(5 * time.Second)}},
+	{"1100 then 1101 (data lost)", ibsim.Fault{Kind: "codes", Codes: []int{1100, 1101}, Gap: ibsim.Duration(3 * time.Second)}},
+	{"1100 then 1102 (data kept)", ibsim.Fault{Kind: "codes", Codes: []int{1100, 1102}, Gap: ibsim.Duration(3 * time.Second)}},
+	{"1300 (socket port reset)", ibsim.Fault{Kind: "codes", Codes: []int{1300}}},
+	{"hold on (gateway keeps CLOSE_WAIT)", ibsim.Fault{Kind: "hold", On: true}},
+	{"hold off", ibsim.Fault{Kind: "hold", On: false}},
+	{"latency 300ms", ibsim.Fault{Kind: "latency", MS: 300}},
+	{"garbage frame", ibsim.Fault{Kind: "garbage"}},
+	{"oversized frame", ibsim.Fault{Kind: "oversized"}},
+	{"clear all faults", ibsim.Fault{Kind: "clear"}},
+}
+
+// simFaults lets the engine's fault menu reach the in-process simulator.
+type simFaults struct{ sim *ibsim.Server }
+
+func (f simFaults) FaultNames() []string {
+	names := make([]string, len(simFaultMenu))
+	for i, sf := range simFaultMenu {
+		names[i] = sf.name
+	}
+	return names
+}
+
+func (f simFaults) InjectFault(name string) error {
+	for _, sf := range simFaultMenu {
+		if sf.name != name {
+			continue
+		}
+		if sf.fault.Kind == "clear" {
+			f.sim.ClearFaults()
+			return nil
+		}
+		return f.sim.Inject(sf.fault)
+	}
+	return fmt.Errorf("unknown fault %q", name)
+}

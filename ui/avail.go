@@ -1,0 +1,63 @@
+package ui
+
+import (
+	"github.com/robotui/robotui/ui/keys"
+)
+
+// availability says, for each action that cannot act right now, why. The
+// keys stay on screen, dimmed, and pressing one shows the reason.
+func (m Model) availability() map[keys.Action]string {
+	why := make(map[keys.Action]string)
+	if m.closing {
+		for _, a := range keys.Actions {
+			if a != keys.Quit {
+				why[a] = "closing the session"
+			}
+		}
+		return why
+	}
+	switch {
+	case !m.have:
+		why[keys.Reconnect] = "waiting for the engine"
+	case m.snap.Conn.State == "connecting" || m.snap.Conn.State == "handshaking":
+		why[keys.Reconnect] = "already " + m.snap.Conn.State
+	case m.snap.Conn.State == "closed":
+		why[keys.Reconnect] = "the session is closed"
+	}
+	switch {
+	case m.killing:
+		why[keys.KillZombies] = "a kill is in progress"
+	case m.mode == modePlanning || m.mode == modeConfirm:
+		why[keys.KillZombies] = "the kill dialog is open"
+	case m.zombieCount() == 0:
+		why[keys.KillZombies] = "no zombie sockets"
+	}
+	if len(m.faults) == 0 {
+		why[keys.Faults] = "only with --sim"
+	}
+	if len(m.order) == 0 {
+		why[keys.Sort] = "no symbols"
+		why[keys.Refresh] = "no symbols"
+	}
+	switch m.mode {
+	case modeNormal:
+		why[keys.Confirm] = "no dialog open"
+		why[keys.Cancel] = "no dialog open"
+	case modeHelp, modePlanning:
+		why[keys.Confirm] = "nothing to confirm"
+	case modeConfirm:
+		if m.plan.Empty() {
+			why[keys.Confirm] = "nothing is safe to kill"
+		}
+	}
+	return why
+}
+
+// syncKeys enables exactly the bindings that can act now.
+func (m *Model) syncKeys() {
+	m.why = m.availability()
+	for _, a := range keys.Actions {
+		_, off := m.why[a]
+		m.keys.Binding(a).SetEnabled(!off)
+	}
+}

@@ -1,0 +1,34 @@
+package ui
+
+import "github.com/robotui/robotui/engine"
+
+// Backend is what the console needs from the engine (engine.Engine will
+// satisfy it; tests use a fake).
+type Backend interface {
+	Snapshots() <-chan engine.Snapshot // latest-wins, coalesced by the engine; closed when the engine stops
+	Reconnect()                        // non-blocking
+	PlanKill() engine.KillPlan         // dry run: cheap, non-blocking enough to call from a tea.Cmd
+	// Kill acts; it may block for the grace period (seconds): only ever call
+	// it from a tea.Cmd.
+	Kill(plan engine.KillPlan) []engine.KillResult
+	Refresh(symbol string)         // non-blocking
+	FaultNames() []string          // the simulator's fault menu entries; nil when not running --sim
+	InjectFault(name string) error // non-blocking
+	// Close closes the session cleanly; it may block up to ~2 s: call it from
+	// a tea.Cmd on quit, then tea.Quit.
+	Close()
+}
+
+// The engine is the console's one real backend.
+var _ Backend = (*engine.Engine)(nil)
+
+// Options configures the console.
+type Options struct {
+	// Keys maps an action to the key names that trigger it, replacing that
+	// action's defaults. Actions: reconnect, kill_zombies, faults, help,
+	// quit, up, down, next_panel, confirm, cancel, sort, refresh. Key names
+	// are Bubble Tea's ("r", "R", "ctrl+r", "enter", "esc", "f5", "space").
+	Keys map[string][]string
+	// Title heads the screen; empty means "robotui".
+	Title string
+}

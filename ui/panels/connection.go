@@ -1,0 +1,118 @@
+package panels
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/robotui/robotui/engine"
+	"github.com/robotui/robotui/ui/theme"
+)
+
+// TopHeight is the height of the row of connection, keepalive and sockets panels.
+const TopHeight = 7
+
+// Connection is the session panel: state, uptime, reconnects and the last reason.
+func Connection(th *theme.Theme, s *engine.Snapshot, have bool, w int) []string {
+	return Box(th, "Connection", "", false, w, TopHeight, connectionBody(th, s, have, Inner(w)))
+}
+
+func connectionBody(th *theme.Theme, s *engine.Snapshot, have bool, w int) []string {
+	if !have {
+		return []string{NewLine(w).Add(th.Muted, "waiting for the engine…").String()}
+	}
+	c := &s.Conn
+	lines := make([]string, 0, TopHeight-2)
+
+	l := NewLine(w)
+	state := c.State
+	if state == "" {
+		state = "unknown"
+	}
+	l.Add(th.State(c.State), "● "+strings.ToUpper(state))
+	if !c.Since.IsZero() {
+		l.Add(th.Muted, " for "+Age(s.At.Sub(c.Since)))
+	}
+	lines = append(lines, l.String())
+
+	uptime := Field{"up", "—", th.Muted}
+	if !c.ReadySince.IsZero() {
+		uptime = Field{"up", Age(s.At.Sub(c.ReadySince)), th.Normal}
+	}
+	reconnects := Field{"reconnects", strconv.Itoa(c.Reconnects), th.Normal}
+	if c.Reconnects > 0 {
+		reconnects.Paint = th.Warn
+	}
+	var third []Field
+	switch c.State {
+	case "backoff":
+		next := "dial #" + strconv.Itoa(c.Attempt)
+		if !c.NextRetry.IsZero() {
+			next += " in " + seconds(c.NextRetry.Sub(s.At))
+		}
+		third = []Field{{"", next, th.Orange}}
+	case "connecting", "handshaking":
+		third = []Field{{"", "dial #" + strconv.Itoa(c.Attempt), th.Orange}}
+	default:
+		third = []Field{{"msgs", "↓" + Count(c.MsgsIn) + " ↑" + Count(c.MsgsOut), th.Normal}}
+	}
+	flowed, _ := Flow(th, []Field{uptime, reconnects}, w, 1)
+	lines = append(lines, flowed...)
+	flowed, _ = Flow(th, third, w, 1)
+	lines = append(lines, flowed...)
+
+	// The reason gets two lines when it needs them, else the drop counts show.
+	reason := "—"
+	if c.Reason != "" {
+		reason = Clean(c.Reason)
+	}
+	wrapped := Wrap("reason "+reason, w, 2)
+	for i, r := range wrapped {
+		l := NewLine(w)
+		if i == 0 {
+			l.Add(th.Muted, "reason ").Add(th.Normal, strings.TrimPrefix(r, "reason "))
+		} else {
+			l.Add(th.Normal, r)
+		}
+		lines = append(lines, l.String())
+	}
+	if len(wrapped) < 2 && len(c.ByReason) > 0 {
+		lines = append(lines, NewLine(w).Add(th.Muted, "drops ").Add(th.Normal, byReason(c.ByReason)).String())
+	}
+	return lines
+}
+
+// seconds is a short wait with tenths: "2.5s", "0.0s", "1m05s".
+func seconds(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	if d >= time.Minute {
+		return Age(d)
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
+}
+
+// byReason is "eof 3 · stall 1", most frequent first.
+func byReason(m map[string]int) string {
+	type kv struct {
+		k string
+		v int
+	}
+	list := make([]kv, 0, len(m))
+	for k, v := range m {
+		list = append(list, kv{k, v})
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].v != list[j].v {
+			return list[i].v > list[j].v
+		}
+		return list[i].k < list[j].k
+	})
+	parts := make([]string, len(list))
+	for i, e := range list {
+		parts[i] = e.k + " " + strconv.Itoa(e.v)
+	}
+	return strings.Join(parts, " · ")
+}

@@ -1,0 +1,160 @@
+package panels
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/robotui/robotui/engine"
+	"github.com/robotui/robotui/ui/theme"
+)
+
+// Table is what the signals table shows besides the snapshot.
+type Table struct {
+	Order   []int  // indexes into Snapshot.Symbols in display order
+	Cursor  int    // position in Order of the selected row
+	Offset  int    // position in Order of the first visible row
+	Focused bool   // the table has the keyboard
+	SortBy  string // "symbol", "signal" or "cross"
+}
+
+// TableRows is how many data rows fit a table of height h.
+func TableRows(h int) int { return max(0, h-3) }
+
+type columns struct {
+	symbol, num, signal, since, bars, status int
+}
+
+func layoutColumns(inner int) columns {
+	c := columns{symbol: 8, num: 9, signal: 6, since: 10, bars: 5}
+	if inner >= 100 {
+		c = columns{symbol: 10, num: 12, signal: 6, since: 12, bars: 6}
+	}
+	used := 2 + c.symbol + 3*c.num + c.signal + c.since + c.bars + 7
+	c.status = max(0, inner-used)
+	return c
+}
+
+// Signals renders the table box, h lines of w cells; only visible rows are built.
+func Signals(th *theme.Theme, s *engine.Snapshot, t Table, w, h int) []string {
+	inner := Inner(w)
+	c := layoutColumns(inner)
+	body := make([]string, 0, max(0, h-2))
+	body = append(body, columnHeader(th, c, t.SortBy, inner))
+	rows := TableRows(h)
+	for i := t.Offset; i < len(t.Order) && i < t.Offset+rows; i++ {
+		sym := &s.Symbols[t.Order[i]]
+		body = append(body, symbolRow(th, s, sym, c, inner, i == t.Cursor, t.Focused))
+	}
+	if len(t.Order) == 0 {
+		body = append(body, NewLine(inner).Add(th.Muted, "no symbols").String())
+	}
+	note := ""
+	if n := len(t.Order); n > 0 {
+		note = strconv.Itoa(t.Cursor+1) + "/" + strconv.Itoa(n) + " · sort " + t.SortBy
+	}
+	return Box(th, "Signals", note, t.Focused, w, h, body)
+}
+
+func columnHeader(th *theme.Theme, c columns, sortBy string, inner int) string {
+	mark := func(name, key string) string {
+		if sortBy == key {
+			return name + "▾"
+		}
+		return name
+	}
+	var b strings.Builder
+	b.WriteString("  ")
+	b.WriteString(Pad(mark("SYMBOL", "symbol"), c.symbol) + " ")
+	b.WriteString(PadLeft("LAST", c.num) + " ")
+	b.WriteString(PadLeft("FAST", c.num) + " ")
+	b.WriteString(PadLeft("SLOW", c.num) + " ")
+	b.WriteString(Pad(mark("SIGNAL", "signal"), c.signal) + " ")
+	b.WriteString(Pad(mark("SINCE", "cross"), c.since) + " ")
+	b.WriteString(PadLeft("BARS", c.bars) + " ")
+	b.WriteString("STATUS")
+	return NewLine(inner).Add(th.Header, b.String()).String()
+}
+
+func symbolRow(th *theme.Theme, s *engine.Snapshot, r *engine.SymbolRow, c columns, inner int, selected, focused bool) string {
+	signal := r.Signal
+	if signal == "" {
+		signal = "—"
+	}
+	since := "—"
+	if r.LastCross != "" {
+		since = r.LastCross
+		if !r.Since.IsZero() {
+			since += " " + Age(s.At.Sub(r.Since))
+		}
+	}
+	status := r.Status
+	if r.Detail != "" {
+		status += ": " + r.Detail
+	}
+	cells := [...]string{
+		Pad(Clean(r.Symbol), c.symbol),
+		PadLeft(Price(r.Last), c.num),
+		PadLeft(Price(r.Fast), c.num),
+		PadLeft(Price(r.Slow), c.num),
+		Pad(signal, c.signal),
+		Pad(since, c.since),
+		PadLeft(strconv.Itoa(r.Bars), c.bars),
+	}
+	l := NewLine(inner)
+	if selected {
+		// One paint for the whole row: inner colours would cut the highlight.
+		p := th.SelectedBlur
+		if focused {
+			p = th.Selected
+		}
+		var b strings.Builder
+		b.WriteString("▸ ")
+		for _, cell := range cells {
+			b.WriteString(cell)
+			b.WriteByte(' ')
+		}
+		b.WriteString(Pad(Clean(status), c.status))
+		return l.Add(p, b.String()).String()
+	}
+	l.Space(2)
+	l.Add(th.Bold, cells[0]).Space(1)
+	l.Add(th.Normal, cells[1]).Space(1)
+	l.Add(relationPaint(th, r.Relation), cells[2]).Space(1)
+	l.Add(th.Normal, cells[3]).Space(1)
+	sigPaint := th.Muted
+	switch r.Signal {
+	case "BUY":
+		sigPaint = th.BoldGood
+	case "SELL":
+		sigPaint = th.BoldBad
+	}
+	l.Add(sigPaint, cells[4]).Space(1)
+	l.Add(th.Signal(r.LastCross), cells[5]).Space(1)
+	l.Add(th.Normal, cells[6]).Space(1)
+	l.Add(statusPaint(th, r.Status), status)
+	return l.String()
+}
+
+func relationPaint(th *theme.Theme, rel string) theme.Paint {
+	switch rel {
+	case "above":
+		return th.Good
+	case "below":
+		return th.Bad
+	}
+	return th.Normal
+}
+
+func statusPaint(th *theme.Theme, status string) theme.Paint {
+	switch status {
+	case "live":
+		return th.Good
+	case "queued", "backfilling":
+		return th.Warn
+	case "stale":
+		return th.Orange
+	case "error":
+		return th.Bad
+	}
+	return th.Muted
+}

@@ -1,0 +1,172 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/robotui/robotui/ui/keys"
+	"github.com/robotui/robotui/ui/panels"
+	"github.com/robotui/robotui/ui/theme"
+)
+
+// View joins the parts rendered when something changed.
+func (m Model) View() string {
+	switch {
+	case m.width <= 0 || m.height <= 0:
+		return ""
+	case m.tooSmall():
+		return m.small
+	}
+	return m.head + "\n" + m.top + "\n" + m.body + "\n" + m.foot
+}
+
+func (m Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
+
+// bodyHeight is what the table and the log share (or a dialog takes).
+func (m Model) bodyHeight() int {
+	return max(0, m.height-panels.HeaderHeight-panels.TopHeight-1)
+}
+
+// eventsHeight gives the log a few lines, or half the body when it has the focus.
+func (m Model) eventsHeight() int {
+	b := m.bodyHeight()
+	if m.focus == focusEvents {
+		return min(max(b/2, 5), max(0, b-5))
+	}
+	return min(max(b/4, 5), 12, max(0, b-5))
+}
+
+func (m Model) tableHeight() int { return m.bodyHeight() - m.eventsHeight() }
+func (m Model) tableRows() int   { return panels.TableRows(m.tableHeight()) }
+func (m Model) eventRows() int   { return panels.EventRows(m.eventsHeight()) }
+
+// renderAll rebuilds every part: on a snapshot or a resize.
+func (m *Model) renderAll() {
+	if m.width <= 0 || m.height <= 0 {
+		return
+	}
+	if m.tooSmall() {
+		m.small = strings.Join(panels.Small(m.th, m.title, m.width, m.height, MinWidth, MinHeight), "\n")
+		return
+	}
+	m.head = strings.Join(panels.Header(m.th, m.title, &m.snap, m.have, m.width), "\n")
+	m.renderTop()
+	m.renderBody()
+	m.renderFooter()
+}
+
+func (m *Model) renderTop() {
+	w1 := m.width / 3
+	w2 := m.width / 3
+	w3 := m.width - w1 - w2
+	a := panels.Connection(m.th, &m.snap, m.have, w1)
+	b := panels.Keepalive(m.th, &m.snap, m.have, w2)
+	c := panels.Sockets(m.th, &m.snap, m.have, w3)
+	var sb strings.Builder
+	for i := range a {
+		if i > 0 {
+			sb.WriteByte('\n')
+		}
+		sb.WriteString(a[i])
+		sb.WriteString(b[i])
+		sb.WriteString(c[i])
+	}
+	m.top = sb.String()
+}
+
+func (m *Model) renderBody() {
+	if m.width <= 0 || m.tooSmall() {
+		return
+	}
+	w, h := m.width, m.bodyHeight()
+	var lines []string
+	switch m.mode {
+	case modeHelp:
+		lines, m.modalOff = panels.Modal(m.th, "Keys", panels.HelpLines(m.th, m.helpGroups(), m.modalInner()),
+			m.hint(hintPart{keys.Cancel, "close"})+" · "+m.keys.Up.Help().Key+" "+m.keys.Down.Help().Key+" scroll", m.modalOff, w, h)
+	case modePlanning:
+		lines, m.modalOff = panels.Modal(m.th, "Kill zombie sockets", panels.PlanningLines(m.th, m.modalInner()),
+			m.hint(hintPart{keys.Cancel, "cancel"}), 0, w, h)
+	case modeConfirm:
+		title, hint := "Kill zombie sockets", m.hint(hintPart{keys.Confirm, "confirm"}, hintPart{keys.Cancel, "cancel"})
+		if m.plan.Port > 0 {
+			title += " on :" + strconv.Itoa(m.plan.Port)
+		}
+		if m.plan.Empty() {
+			hint = m.hint(hintPart{keys.Cancel, "close"})
+		} else {
+			title += "?"
+		}
+		lines, m.modalOff = panels.Modal(m.th, title, panels.KillPlanLines(m.th, m.plan, m.modalInner()), hint, m.modalOff, w, h)
+	case modeFaults:
+		view := max(1, h-4)
+		off := min(max(0, m.faultCur-view+1), m.faultCur)
+		confirm := m.keys.Confirm.Help().Key
+		lines, _ = panels.Modal(m.th, "Inject a simulator fault", panels.FaultLines(m.th, m.faults, m.faultCur, m.modalInner()),
+			m.keys.Up.Help().Key+"/"+m.keys.Down.Help().Key+" move · enter/"+confirm+" inject · 1-9 pick · "+
+				m.keys.Cancel.Help().Key+" close", off, w, h)
+	default:
+		st := panels.Table{Order: m.order, Cursor: m.cursor, Offset: m.offset, Focused: m.focus == focusTable, SortBy: m.sortBy.String()}
+		lines = panels.Signals(m.th, &m.snap, st, w, m.tableHeight())
+		lines = append(lines, panels.Events(m.th, &m.snap, m.back, m.focus == focusEvents, w, m.eventsHeight())...)
+	}
+	m.body = strings.Join(lines, "\n")
+}
+
+func (m Model) modalInner() int { return panels.Inner(panels.ModalWidth(m.width)) }
+
+// hintPart is one "keys what" of a dialog's hint line.
+type hintPart struct {
+	action keys.Action
+	what   string
+}
+
+// hint is "y confirm · n/esc cancel" from the current bindings.
+func (m Model) hint(parts ...hintPart) string {
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = m.keys.Binding(p.action).Help().Key + " " + p.what
+	}
+	return strings.Join(out, " · ")
+}
+
+func (m *Model) renderFooter() {
+	if m.width <= 0 || m.tooSmall() {
+		return
+	}
+	items := make([]panels.HelpItem, len(keys.ShortActions))
+	for i, a := range keys.ShortActions {
+		items[i] = m.helpItem(a)
+		items[i].Key = keys.Display(m.keys.Binding(a).Keys()[0]) // the footer shows one key each
+		items[i].Keep = a == keys.Help || a == keys.Quit
+	}
+	m.foot = panels.Footer(m.th, items, m.status, m.statusPaint(), m.width)
+}
+
+func (m Model) helpItem(a keys.Action) panels.HelpItem {
+	b := m.keys.Binding(a)
+	return panels.HelpItem{Key: b.Help().Key, Desc: b.Help().Desc, Enabled: b.Enabled(), Why: m.why[a]}
+}
+
+func (m Model) helpGroups() []panels.HelpGroup {
+	out := make([]panels.HelpGroup, len(keys.FullGroups))
+	for i, g := range keys.FullGroups {
+		out[i].Title = g.Title
+		for _, a := range g.Actions {
+			out[i].Items = append(out[i].Items, m.helpItem(a))
+		}
+	}
+	return out
+}
+
+func (m Model) statusPaint() theme.Paint {
+	switch m.statusKind {
+	case statusGood:
+		return m.th.Good
+	case statusWarn:
+		return m.th.Warn
+	case statusBad:
+		return m.th.BoldBad
+	}
+	return m.th.Accent
+}

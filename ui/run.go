@@ -1,0 +1,62 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
+
+// Run shows the console on out (the terminal, in the alternate screen),
+// reading keys from in, until the trader quits or the engine stops. It
+// decides the colour profile (NO_COLOR and CLICOLOR=0 give none) and whether
+// the background is dark before the program starts, since asking the
+// terminal later would race the program for its input. If the program ended
+// without closing the session (a signal, an error), Run closes it before
+// returning.
+func Run(b Backend, opts Options, in io.Reader, out io.Writer) error {
+	if b == nil {
+		return ErrNoBackend
+	}
+	restore := useTerminal(termenv.NewOutput(out, termenv.WithColorCache(true)))
+	defer restore()
+
+	m, err := New(b, opts)
+	if err != nil {
+		return err
+	}
+	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
+	final, err := p.Run()
+	if fm, ok := final.(Model); !ok || (!fm.closed && !fm.stopped) {
+		b.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("ui: console: %w", err)
+	}
+	return nil
+}
+
+// decideColors reads the colour profile and background of an output. The
+// background query is skipped without colours: nothing would use it.
+func decideColors(o *termenv.Output) (termenv.Profile, bool) {
+	p := o.EnvColorProfile() // Ascii when NO_COLOR is set or CLICOLOR=0
+	if p == termenv.Ascii {
+		return p, true
+	}
+	return p, o.HasDarkBackground()
+}
+
+// useTerminal makes lipgloss's default renderer draw for o with the decided
+// colours and returns a function that puts the previous renderer back.
+func useTerminal(o *termenv.Output) (restore func()) {
+	prev := lipgloss.DefaultRenderer()
+	profile, dark := decideColors(o)
+	r := lipgloss.NewRenderer(o)
+	r.SetOutput(o)
+	r.SetColorProfile(profile)
+	r.SetHasDarkBackground(dark)
+	lipgloss.SetDefaultRenderer(r)
+	return func() { lipgloss.SetDefaultRenderer(prev) }
+}

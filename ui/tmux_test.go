@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+const helperEnv = "ROBOTUI_UI_HELPER_OUT"
+
+// TestHelperConsole is not a test: TestTmux runs the test binary again with
+// this test only, inside tmux, as a real console over a fake engine.
+func TestHelperConsole(t *testing.T) {
+	out := os.Getenv(helperEnv)
+	if out == "" {
+		t.Skip("only run by TestTmux")
+	}
+	f := newFake(t)
+	f.snaps <- buildSnapshot(100, withZombies)
+	err := Run(f, Options{}, os.Stdin, os.Stdout)
+	_, plans, kills, closes := f.counts()
+	report := fmt.Sprintf("err=%v plans=%d kills=%d closes=%d\n", err, plans, kills, closes)
+	if werr := os.WriteFile(out, []byte(report), 0o600); werr != nil {
+		t.Fatal(werr)
+	}
+}
+
+// tmuxConsole is the console running in a private tmux server.
+type tmuxConsole struct {
+	t      *testing.T
+	socket string
+	out    string
+}
+
+func startConsole(t *testing.T, name string, env ...string) *tmuxConsole {
+	t.Helper()
+	c := &tmuxConsole{t: t, socket: fmt.Sprintf("robotui-ui-test-%d-%s", os.Getpid(), name), out: filepath.Join(t.TempDir(), "report")}
+	bin, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env = append(env, helperEnv+"="+c.out)
+	cmd := fmt.Sprintf("env %s %q -test.run='^TestHelperConsole$' -test.count=1; sleep 30", strings.Join(env, " "), bin)
+	c.tmux("new-session", "-d", "-x", "120", "-y", "40", "-s", "ui", cmd)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", c.socket, "kill-server").Run() })
+	return c
+}
+
+func (c *tmuxConsole) tmux(args ...string) string {
+	c.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", c.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		c.t.Fatalf("tmux %v: %v: %s", args, err, out)
+	}
+	return string(out)
+}
+
+func (c *tmuxConsole) keys(keys ...string) {
+	c.tmux(append([]string{"send-keys", "-t", "ui"}, keys...)...)
+}
+
+// waitFor polls the pane: tmux has no way to announce that a text appeared.
+func (c *tmuxConsole) waitFor(text string, escapes bool) string {
+	c.t.Helper()
+	args := []string{"capture-pane", "-p", "-t", "ui"}
+	if escapes {
+		args = append(args, "-e")
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		screen := c.tmux(args...)
+		if strings.Contains(screen, text) {
+			return screen
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("%q did not appear; the pane shows:\n%s", text, screen)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (c *tmuxConsole) report() string {
+	c.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if b, err := os.ReadFile(c.out); err == nil && len(b) > 0 {
+			return string(b)
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatal("the console did not exit")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// checkPane checks that the console filled the pane exactly: the header on
+// the first line and the footer on the last, nothing scrolled or cut.
+func checkPane(t *testing.T, screen string, w, h int) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(screen, "\n"), "\n")
+	if len(lines) != h {
+		t.Fatalf("pane has %d lines, want %d:\n%s", len(lines), h, screen)
+	}
+	if !strings.HasPrefix(lines[0], "robotui │") {
+		t.Errorf("first line is not the header: %q", lines[0])
+	}
+	if !strings.Contains(lines[h-1], "q quit") {
+		t.Errorf("last line is not the footer: %q", lines[h-1])
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			t.Errorf("pane line %d is %d wide at width %d", i, lipgloss.Width(l), w)
+		}
+	}
+}
+
+var colourSGR = regexp.MustCompile(`\x1b\[[0-9;]*(38|48);`)
+
+func TestTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not installed")
+	}
+	t.Run("kill, resize, quit", func(t *testing.T) {
+		c := startConsole(t, "main", "TERM=xterm-256color", "COLORTERM=truecolor")
+		screen := c.waitFor("READY", true)
+		if !colourSGR.MatchString(screen) {
+			t.Errorf("no colours on a colour terminal")
+		}
+		c.keys("z")
+		c.waitFor("will NOT signal", false)
+		c.keys("y")
+		c.waitFor("python3 killed", false)
+
+		c.tmux("resize-window", "-t", "ui", "-x", "80", "-y", "24")
+		checkPane(t, c.waitFor("· … · ? help", false), 80, 24) // the footer only drops keys when narrow
+		c.tmux("resize-window", "-t", "ui", "-x", "70", "-y", "20")
+		c.waitFor("70x20, needs at least 80x24", false)
+		c.tmux("resize-window", "-t", "ui", "-x", "133", "-y", "41")
+		checkPane(t, c.waitFor("READY", false), 133, 41)
+
+		c.keys("q")
+		if got := c.report(); got != "err=<nil> plans=1 kills=1 closes=1\n" {
+			t.Errorf("console reported %q", got)
+		}
+	})
+	t.Run("NO_COLOR", func(t *testing.T) {
+		c := startConsole(t, "nocolor", "TERM=xterm-256color", "COLORTERM=truecolor", "NO_COLOR=1")
+		screen := c.waitFor("READY", true)
+		if colourSGR.MatchString(screen) {
+			t.Errorf("colours with NO_COLOR set:\n%q", screen)
+		}
+		c.keys("C-c")
+		if got := c.report(); got != "err=<nil> plans=0 kills=0 closes=1\n" {
+			t.Errorf("console reported %q", got)
+		}
+	})
+}
