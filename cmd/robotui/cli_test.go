@@ -36,7 +36,11 @@ func TestMain(m *testing.M) {
 		}
 		defer os.RemoveAll(dir)
 		robotuiBin = filepath.Join(dir, "robotui")
-		if out, err := exec.Command("go", "build", "-o", robotuiBin, ".").CombinedOutput(); err != nil {
+		args := []string{"build", "-o", robotuiBin}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "build robotui: %v\n%s", err, out)
 			return 2
 		}
@@ -292,8 +296,8 @@ func TestHeadlessJSONAndSIGTERM(t *testing.T) {
 	env := testEnv(t)
 	p := startBin(t, env, "--sim", "--no-tui", "--log-format", "json", "--log-level", "debug", "--symbols", "AAPL,MSFT")
 	p.waitLine(t, 20*time.Second, "ready", stateIs("ready"))
-	p.waitLine(t, 20*time.Second, "keepalive", func(m map[string]any) bool { return m["msg"] == "keepalive" })
 	p.waitLine(t, 20*time.Second, "signal", func(m map[string]any) bool { return m["msg"] == "signal" })
+	p.waitLine(t, 20*time.Second, "keepalive", func(m map[string]any) bool { return m["msg"] == "keepalive" })
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +410,9 @@ func waitHealth(t *testing.T, addr string, want int) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	client := &http.Client{Timeout: time.Second}
-	for time.Now().Before(deadline) {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for ; time.Now().Before(deadline); <-tick.C {
 		resp, err := client.Get("http://" + addr + "/healthz")
 		if err == nil {
 			var body map[string]any
@@ -419,7 +425,6 @@ func waitHealth(t *testing.T, addr string, want int) {
 				return
 			}
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("/healthz never answered %d", want)
 }

@@ -63,7 +63,7 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	events, closeLog, err := eventLogger(cfg, headless, stdout, env)
+	events, diag, closeLog, err := loggers(cfg, headless, stdout, stderr, env)
 	if err != nil {
 		fmt.Fprintln(stderr, "robotui:", err)
 		return 2
@@ -72,7 +72,7 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 
 	var sim *ibsim.Server
 	if f.sim {
-		simCfg := ibsim.Config{Addr: "127.0.0.1:0", Seed: cfg.Sim.Seed, Speed: cfg.Sim.Speed, ServerVersion: cfg.Sim.ServerVersion, Logger: events.With("component", "sim")}
+		simCfg := ibsim.Config{Addr: "127.0.0.1:0", Seed: cfg.Sim.Seed, Speed: cfg.Sim.Speed, ServerVersion: cfg.Sim.ServerVersion, Logger: diag.With("component", "sim")}
 		if f.once {
 			simCfg.Start = onceSimStart
 		}
@@ -180,34 +180,41 @@ func isTerminal(w io.Writer) bool {
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
-// eventLogger is where events go: stdout when headless (or --log-file), a
-// file in the state directory under the console, never the terminal.
-func eventLogger(cfg config.Config, headless bool, stdout io.Writer, env []string) (*slog.Logger, func(), error) {
-	w, closer := stdout, func() {}
+// loggers returns where events go (stdout when headless, or --log-file; a
+// file in the state directory under the console, never the terminal) and
+// where diagnostics that are no event go (stderr when headless, so stdout
+// carries only the documented event lines; the same file under the console).
+func loggers(cfg config.Config, headless bool, stdout, stderr io.Writer, env []string) (events, diag *slog.Logger, closer func(), err error) {
+	w, diagW, closer := stdout, stderr, func() {}
 	path := cfg.Log.File
 	if path == "" && !headless {
 		path = defaultLogPath(env)
 	}
 	if path != "" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, nil, fmt.Errorf("log file: %w", err)
+			return nil, nil, nil, fmt.Errorf("log file: %w", err)
 		}
 		file, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
-			return nil, nil, fmt.Errorf("log file: %w", err)
+			return nil, nil, nil, fmt.Errorf("log file: %w", err)
 		}
 		w, closer = file, func() { file.Close() }
+		if !headless {
+			diagW = file
+		}
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.Log.Level)); err != nil {
-		return nil, nil, fmt.Errorf("log level: %w", err)
+		return nil, nil, nil, fmt.Errorf("log level: %w", err)
 	}
-	opts := &slog.HandlerOptions{Level: level}
-	var h slog.Handler = slog.NewTextHandler(w, opts)
-	if cfg.Log.Format == "json" {
-		h = slog.NewJSONHandler(w, opts)
+	handler := func(w io.Writer) slog.Handler {
+		opts := &slog.HandlerOptions{Level: level}
+		if cfg.Log.Format == "json" {
+			return slog.NewJSONHandler(w, opts)
+		}
+		return slog.NewTextHandler(w, opts)
 	}
-	return slog.New(h), closer, nil
+	return slog.New(handler(w)), slog.New(handler(diagW)), closer, nil
 }
 
 func defaultLogPath(env []string) string {

@@ -121,7 +121,7 @@ func (v *validator) gateway(allowLive bool) {
 		// The issue's rule: a paper/live mismatch is an error unless --live is given.
 		if !allowLive && (g.Port == portTWSLive || g.Port == portGatewayLive) {
 			v.fail(v.blame("gateway.port", "gateway.mode"), ErrModeMismatch,
-				`port %d is %s's live-trading port but mode is "paper"; paper trading uses %d (IB Gateway) or %d (TWS)`,
+				`port %d is %s's live-trading port but mode is "paper"; paper trading uses %d (IB Gateway) or %d (TWS); to connect to a live port, set mode = "live" and pass --live`,
 				g.Port, portProduct(g.Port), portGatewayPap, portTWSPaper)
 		}
 	case ModeLive:

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession drives the real binary in a private tmux server, as a person would.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+	log    string
+}
+
+func (s *tmuxSession) tmux(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-t", "e2e") }
+
+// key sends one key; keys go one at a time so that esc is never read as alt+key.
+func (s *tmuxSession) key(k string) { s.tmux("send-keys", "-t", "e2e", k) }
+
+// waitScreen polls the pane (tmux has no change notification) until match
+// accepts it.
+func (s *tmuxSession) waitScreen(what string, within time.Duration, match func(string) bool) string {
+	s.t.Helper()
+	deadline := time.Now().Add(within)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for ; time.Now().Before(deadline); <-tick.C {
+		if scr := s.screen(); match(scr) {
+			return scr
+		}
+	}
+	s.t.Fatalf("screen never showed %s within %v; last screen:\n%s", what, within, s.screen())
+	return ""
+}
+
+func has(sub string) func(string) bool { return func(s string) bool { return strings.Contains(s, sub) } }
+
+// logStates reads the conn.state events the console logged to its file.
+func (s *tmuxSession) logStates() []map[string]any {
+	f, err := os.Open(s.log)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var out []map[string]any
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var m map[string]any
+		if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "conn.state" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// waitLog waits for a conn.state line after index from that matches.
+func (s *tmuxSession) waitLog(what string, from int, match func(map[string]any) bool) int {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for ; time.Now().Before(deadline); <-tick.C {
+		states := s.logStates()
+		for i := from; i < len(states); i++ {
+			if match(states[i]) {
+				return i + 1
+			}
+		}
+	}
+	s.t.Fatalf("the log never showed %s; states: %v", what, s.logStates())
+	return 0
+}
+
+func TestE2EConsoleUnderTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (CI installs it)")
+	}
+	dir := t.TempDir()
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("robotui-e2e-%d", os.Getpid()), log: filepath.Join(dir, "robotui.log")}
+	exitFile := filepath.Join(dir, "exit")
+	// After robotui exits, the shell records its status and whether the terminal is back in cooked mode.
+	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color %q --sim --log-file %q --log-format json; echo $? > %q; stty -a > %q.stty; echo done >> %q`,
+		dir, robotuiBin, s.log, exitFile, exitFile, exitFile)
+	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", script+"; sleep 60")
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+
+	s.waitScreen("READY", 20*time.Second, has("READY"))
+
+	// r: a reconnect, back to ready.
+	mark := len(s.logStates())
+	s.key("r")
+	mark = s.waitLog("a manual reconnect", mark, func(m map[string]any) bool { return m["reason"] == "manual reconnect" })
+	s.waitLog("ready after the reconnect", mark, func(m map[string]any) bool { return m["state"] == "ready" })
+	s.waitScreen("the reconnect counted", 10*time.Second, has("reconnects 1"))
+
+	// f, 1: a drop from the fault menu shows the backoff and the return to ready.
+	s.key("f")
+	s.waitScreen("the fault menu", 5*time.Second, has("drop (FIN)"))
+	mark = len(s.logStates())
+	s.key("1")
+	mark = s.waitLog("backoff after the drop", mark, func(m map[string]any) bool { return m["state"] == "backoff" })
+	s.waitLog("ready after the drop", mark, func(m map[string]any) bool { return m["state"] == "ready" })
+	s.waitScreen("backoff in the events log", 10*time.Second, regexp.MustCompile(`conn\.state +backoff`).MatchString)
+	s.waitScreen("ready again", 10*time.Second, has("READY"))
+
+	// A gateway-side zombie (hold, then reconnect) so that z has something to show.
+	s.key("f")
+	s.waitScreen("the fault menu", 5*time.Second, has("hold on"))
+	s.key("9")
+	s.key("r")
+	s.waitScreen("a gateway-side zombie", 15*time.Second, has("1 gateway"))
+	s.key("z")
+	s.waitScreen("the kill confirmation", 10*time.Second, has("will NOT signal"))
+	s.key("Escape")
+	s.waitScreen("the confirmation closed", 5*time.Second, func(scr string) bool { return !strings.Contains(scr, "will NOT signal") })
+
+	// q: exit 0, the session closed, the terminal usable.
+	s.key("q")
+	deadline := time.Now().Add(10 * time.Second)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for ; ; <-tick.C {
+		b, _ := os.ReadFile(exitFile)
+		if strings.Contains(string(b), "done") {
+			if code := strings.TrimSpace(strings.Split(string(b), "\n")[0]); code != "0" {
+				t.Fatalf("robotui exited with %s, want 0", code)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("robotui did not exit after q; screen:\n%s", s.screen())
+		}
+	}
+	stty, _ := os.ReadFile(exitFile + ".stty")
+	for _, mode := range []string{"icanon", "echo"} {
+		if !regexp.MustCompile(`(^|\s)` + mode + `(\s|$)`).Match(stty) {
+			t.Errorf("terminal left without %s after exit: %s", mode, stty)
+		}
+	}
+	states := s.logStates()
+	if last := states[len(states)-1]; last["state"] != "closed" {
+		t.Errorf("last logged state %v, want closed", last["state"])
+	}
+}

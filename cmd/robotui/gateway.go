@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/robotui/robotui/conn/ibsim"
+)
+
+const gatewayUsage = `Usage: robotui gateway [--listen 127.0.0.1:4002] [--control 127.0.0.1:4003] [flags]
+
+Runs the simulated IB Gateway standalone: the TWS API (server versions
+100..200) with deterministic synthetic market data, IB's limits, and fault
+injection through a loopback HTTP control endpoint:
+
+  GET /state                      clients, faults, versions, symbols
+  POST /faults {"kind": "..."}    drop, stall, handshake_stall, down, codes,
+                                  garbage, oversized, latency, hold, max_clients
+  DELETE /faults                  clear every fault
+
+SIGINT or SIGTERM closes the listener and every client, then exits 0.
+
+Flags:
+`
+
+// runGateway is `robotui gateway`; it returns the exit status.
+func runGateway(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serveGateway(ctx, args, stdout, stderr)
+}
+
+// serveGateway runs the simulator until ctx ends: 0 after a clean stop, 2
+// on a usage or startup error.
+func serveGateway(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("robotui gateway", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // usage goes to stdout for -h, to stderr after an error
+	listen := fs.String("listen", "127.0.0.1:4002", "TWS API listen `address`")
+	control := fs.String("control", "", "control endpoint `address` (loopback only); empty: none")
+	seed := fs.Int64("seed", 1, "market data seed: the same seed gives the same bars")
+	speed := fs.Float64("speed", 1, "sim clock speed against wall time")
+	version := fs.Int("server-version", ibsim.DefaultServerVersion, "highest server `version` to negotiate, 100..200")
+	maxClients := fs.Int("max-clients", ibsim.DefaultMaxClients, "API sessions allowed at once")
+	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), gatewayUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return 0
+		}
+		fmt.Fprintf(stderr, "robotui gateway: %v\n", err)
+		fs.SetOutput(stderr)
+		fs.Usage()
+		return 2
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "robotui gateway: "+format+"\n", a...)
+		return 2
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	case *version < 100 || *version > 200:
+		return usageErr("--server-version %d: must be within 100..200", *version)
+	case !(*speed > 0) || *speed > 1e6:
+		return usageErr("--speed %v: must be above 0 and at most 1e6", *speed)
+	case *maxClients < 1:
+		return usageErr("--max-clients %d: must be at least 1", *maxClients)
+	case *seed == 0:
+		return usageErr("--seed 0: use any other number")
+	}
+	if *control != "" {
+		if err := checkLoopback(*control); err != nil {
+			return usageErr("--control %s: %v", *control, err)
+		}
+	}
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(stderr, nil)
+	case "json":
+		handler = slog.NewJSONHandler(stderr, nil)
+	default:
+		return usageErr("--log-format %q: must be text or json", *logFormat)
+	}
+
+	sim, err := ibsim.Start(ibsim.Config{Addr: *listen, ServerVersion: *version, Seed: *seed, Speed: *speed,
+		MaxClients: *maxClients, Logger: slog.New(handler)})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	defer sim.Close()
+	var ctl *http.Server
+	ctlDone := make(chan struct{})
+	controlNote := ""
+	if *control != "" {
+		ln, err := net.Listen("tcp", *control)
+		if err != nil {
+			return usageErr("control endpoint: %v", err)
+		}
+		ctl = &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 5 * time.Second}
+		go func() {
+			defer close(ctlDone)
+			ctl.Serve(ln)
+		}()
+		controlNote = fmt.Sprintf(", control on http://%s", ln.Addr())
+	} else {
+		close(ctlDone)
+	}
+	fmt.Fprintf(stdout, "robotui gateway: API on %s%s (server version %d, seed %d, speed %g)\n",
+		sim.Addr(), controlNote, *version, *seed, *speed)
+
+	<-ctx.Done()
+	if ctl != nil {
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		ctl.Shutdown(shutdownCtx)
+		cancel()
+		ctl.Close()
+	}
+	<-ctlDone
+	sim.Close()
+	return 0
+}
+
+// checkLoopback accepts host:port where host is a loopback IP or localhost.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("not host:port: %w", err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("the control endpoint must listen on a loopback address (127.0.0.1, ::1 or localhost), not %q", host)
+	}
+	return nil
+}
