@@ -292,4 +292,3 @@ func keyBindings(k config.Keys) map[string][]string {
 		"cancel": k.Cancel, "sort": k.Sort, "refresh": k.Refresh,
 	}
 }
-

@@ -50,7 +50,9 @@ func (s *tmuxSession) waitScreen(what string, within time.Duration, match func(s
 	return ""
 }
 
-func has(sub string) func(string) bool { return func(s string) bool { return strings.Contains(s, sub) } }
+func has(sub string) func(string) bool {
+	return func(s string) bool { return strings.Contains(s, sub) }
+}
 
 // logStates reads the conn.state events the console logged to its file.
 func (s *tmuxSession) logStates() []map[string]any {
