@@ -64,6 +64,7 @@ const (
 // BarEvent is one delivery to a bar subscriber.
 type BarEvent struct {
 	Kind   BarEventKind
+	ReqID  int // the request id on the current connection (0 for BarResubscribed and BarQueued)
 	Bars   []wire.Bar
 	Bar    wire.Bar
 	Code   int
@@ -84,15 +85,15 @@ func (c *Client) RequestBars(reqID int, req BarRequest, h func(BarEvent)) error 
 				pending = append(pending, m.Bars...)
 				return
 			}
-			h(BarEvent{Kind: BarBackfill, Bars: m.Bars})
+			h(BarEvent{Kind: BarBackfill, ReqID: reqID, Bars: m.Bars})
 		case *wire.HistoricalDataEnd:
 			bars := pending
 			pending = nil
-			h(BarEvent{Kind: BarBackfill, Bars: bars})
+			h(BarEvent{Kind: BarBackfill, ReqID: reqID, Bars: bars})
 		case *wire.HistoricalDataUpdate:
-			h(BarEvent{Kind: BarUpdate, Bar: m.Bar})
+			h(BarEvent{Kind: BarUpdate, ReqID: reqID, Bar: m.Bar})
 		case *wire.ErrMsg:
-			h(BarEvent{Kind: BarError, Code: m.Code, Text: m.Text})
+			h(BarEvent{Kind: BarError, ReqID: reqID, Code: m.Code, Text: m.Text})
 		}
 	})
 	err := c.send(&wire.ReqHistoricalData{

@@ -172,6 +172,9 @@ func NewSession(cfg Config) *Session {
 	return s
 }
 
+// Config is the session's configuration with every default applied.
+func (s *Session) Config() Config { return s.cfg }
+
 // Start launches the session goroutine. It is idempotent.
 func (s *Session) Start() { s.started.Do(func() { go s.run() }) }
 
@@ -545,7 +548,7 @@ func (s *Session) Stats() Stats {
 	st.Pings = s.ring.samples()
 	st.Subscriptions = len(s.subs)
 	for _, sub := range s.subs {
-		if sub.status == SubQueued {
+		if status, _ := sub.Status(); status == SubQueued {
 			st.Queued++
 		}
 	}

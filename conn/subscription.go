@@ -190,14 +190,15 @@ func (s *Session) pump() {
 			break
 		}
 		reqID := s.client.NextReqID()
+		sub.set(SubRequested, "") // before sending: a fast backfill marks it live
 		if err := s.client.RequestBars(reqID, sub.req, s.deliver(sub, reqID)); err != nil {
+			sub.set(SubQueued, "")
 			return // the client is dying; serve sees it and everything is requeued
 		}
 		s.queue = slices.Delete(s.queue, i, i+1)
 		s.small.sent(sub, now)
 		sub.reqID, sub.awaiting, sub.sentOnce = reqID, true, true
 		s.open++
-		sub.set(SubRequested, "")
 	}
 	if wait > 0 {
 		s.pacer.Reset(wait)

@@ -5,6 +5,8 @@ package engine
 type KillPlan struct {
 	Targets []KillTarget // client-side zombies the policy allows signalling
 	Refused []Refusal    // zombies that will not be signalled, and why
+	Port    int          // the gateway port scanned
+	Error   string       // the scan failed: nothing can be planned
 }
 
 // KillTarget is one process that would be signalled.
@@ -22,6 +24,7 @@ type Refusal struct {
 	Command string
 	Side    string // "client" or "gateway"
 	Reason  string // e.g. "gateway side: restart the gateway to clear it"
+	Socket  string // "local -> remote" of the zombie
 }
 
 // KillResult is what happened to one target.

@@ -1,0 +1,91 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+var errBarDate = errors.New("unreadable bar date")
+
+// parseBarTime reads a bar's Date as Unix seconds: epoch seconds
+// (formatDate 2), "yyyymmdd hh:mm:ss" with an optional zone name (text dates
+// without one are in loc, the gateway's New York time), "yyyymmdd-hh:mm:ss"
+// (UTC) or "yyyymmdd" (daily and longer bars, midnight UTC).
+func parseBarTime(s string, loc *time.Location) (int64, error) {
+	if n, ok := parseDigits(s); ok && len(s) != 8 {
+		return n, nil
+	}
+	var t time.Time
+	var err error
+	switch {
+	case len(s) == 8:
+		t, err = time.ParseInLocation("20060102", s, time.UTC)
+	case len(s) == 17 && s[8] == '-':
+		t, err = time.ParseInLocation("20060102-15:04:05", s, time.UTC)
+	case len(s) >= 17 && s[8] == ' ':
+		if zone := strings.TrimSpace(s[17:]); zone != "" {
+			if loc, err = loadZone(zone); err != nil {
+				return 0, fmt.Errorf("%w %q: zone: %w", errBarDate, clip(s), err)
+			}
+		}
+		t, err = time.ParseInLocation("20060102 15:04:05", s[:17], loc)
+	default:
+		err = errBarDate
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%w %q", errBarDate, clip(s))
+	}
+	return t.Unix(), nil
+}
+
+// parseDigits reads a non-negative decimal of at most 18 digits without allocating.
+func parseDigits(s string) (int64, bool) {
+	if s == "" || len(s) > 18 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// zones caches the few zone names a gateway writes after text dates, so an
+// update does not read the zone database; it is bounded against hostile input.
+var zones struct {
+	sync.Mutex
+	m map[string]*time.Location
+}
+
+const maxZones = 16
+
+func loadZone(name string) (*time.Location, error) {
+	zones.Lock()
+	defer zones.Unlock()
+	if loc, ok := zones.m[name]; ok {
+		return loc, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	if zones.m == nil || len(zones.m) >= maxZones {
+		zones.m = map[string]*time.Location{}
+	}
+	zones.m[name] = loc
+	return loc, nil
+}

@@ -1,0 +1,180 @@
+package engine
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/robotui/robotui/conn"
+)
+
+// observe is the session's Observer: it runs on the session goroutine and
+// must not block, so it only records and queues.
+func (e *Engine) observe(ev conn.Event) {
+	switch v := ev.(type) {
+	case conn.StateChange:
+		e.onState(v)
+	case conn.PingResult:
+		e.onPing(v)
+	case conn.Notice:
+		e.ibError(v.Code, v.ReqID, v.Text, "")
+	}
+	if e.userObserver != nil {
+		e.userObserver(ev)
+	}
+	e.markDirty()
+}
+
+func (e *Engine) onState(v conn.StateChange) {
+	e.state.Store(uint32(v.State))
+	if v.State == conn.Ready {
+		e.everReady.Store(true)
+	}
+	level := slog.LevelInfo
+	switch v.State {
+	case conn.Backoff, conn.Degraded:
+		level = slog.LevelWarn
+	}
+	text := fmt.Sprintf("%s ← %s: %s", v.State, v.Prev, v.Reason)
+	switch v.State {
+	case conn.Ready:
+		text = fmt.Sprintf("ready: %s (client id %d, server version %d)", v.Reason, v.ClientID, v.ServerVersion)
+	case conn.Connecting:
+		text = fmt.Sprintf("connecting to %s, attempt %d (%s)", v.Addr, v.Attempt, v.Reason)
+	case conn.Backoff:
+		text = fmt.Sprintf("backoff until %s: %s", v.NextRetry.Format("15:04:05.000"), v.Reason)
+	}
+	e.events.add(v.At, level, EventConnState, text,
+		slog.String("state", v.State.String()),
+		slog.String("prev", v.Prev.String()),
+		slog.String("reason", v.Reason),
+		slog.String("addr", v.Addr),
+		slog.Int("client_id", v.ClientID),
+		slog.Int("server_version", v.ServerVersion),
+		slog.Int("attempt", v.Attempt),
+	)
+}
+
+func (e *Engine) onPing(v conn.PingResult) {
+	level, text := slog.LevelDebug, fmt.Sprintf("ping %s", fmtDuration(v.Sample.RTT))
+	if !v.Sample.OK {
+		level, text = slog.LevelWarn, fmt.Sprintf("ping missed after %s (%d in a row)", fmtDuration(v.Sample.RTT), v.Misses)
+	}
+	e.events.add(time.Now(), level, EventKeepalive, text,
+		slog.Float64("rtt_ms", float64(v.Sample.RTT.Microseconds())/1000),
+		slog.Bool("ok", v.Sample.OK),
+		slog.Int("misses", v.Misses),
+	)
+}
+
+// ibError logs a gateway message; symbol is set for a bar request's error.
+func (e *Engine) ibError(code, reqID int, text, symbol string) {
+	human := fmt.Sprintf("%d %s", code, text)
+	attrs := []slog.Attr{slog.Int("code", code), slog.Int("req_id", reqID), slog.String("text", text)}
+	if symbol != "" {
+		human = fmt.Sprintf("%s: %d %s", symbol, code, text)
+		attrs = append(attrs, slog.String("symbol", symbol))
+	}
+	e.events.add(time.Now(), ibErrorLevel(code), EventIBError, human, attrs...)
+}
+
+// ibErrorLevel ranks IB's codes (PROTOCOL.md section 5): farm OK and
+// "restored, data kept" are information, losing connectivity is an error,
+// everything else a warning.
+func ibErrorLevel(code int) slog.Level {
+	switch code {
+	case 2104, 2106, 2107, 2108, 2158, 1102:
+		return slog.LevelInfo
+	case 1100, 1300:
+		return slog.LevelError
+	}
+	return slog.LevelWarn
+}
+
+func (e *Engine) emitSignal(symbol string, r SignalRecord) {
+	text := fmt.Sprintf("%s %s at %s, close %.2f", symbol, r.Signal, r.BarTime.Format(time.RFC3339), r.Price)
+	if r.Relation != "" {
+		text += fmt.Sprintf(" (fast %.4f %s slow %.4f)", r.Fast, r.Relation, r.Slow)
+	}
+	e.events.add(time.Now(), slog.LevelInfo, EventSignal, text,
+		slog.String("symbol", symbol),
+		slog.String("signal", r.Signal),
+		slog.Float64("price", r.Price),
+		slog.Float64("fast", r.Fast),
+		slog.Float64("slow", r.Slow),
+		slog.String("bar_time", r.BarTime.Format(time.RFC3339)),
+	)
+}
+
+func (e *Engine) emitSockets(info SocketInfo) {
+	level := slog.LevelInfo
+	if len(info.Zombies) > 0 {
+		level = slog.LevelWarn
+	}
+	listener := "no listener"
+	if info.Listening {
+		listener = "listener pid unknown"
+		if info.ListenerPID > 0 {
+			listener = fmt.Sprintf("listener %s (pid %d)", info.ListenerCommand, info.ListenerPID)
+		}
+	}
+	text := fmt.Sprintf("port %d: %d established, %d close_wait, %d time_wait, %d fin_wait2, %d zombies; %s",
+		info.Port, info.Counts["ESTABLISHED"], info.Counts["CLOSE_WAIT"], info.Counts["TIME_WAIT"],
+		info.Counts["FIN_WAIT2"], len(info.Zombies), listener)
+	e.events.add(info.ScannedAt, level, EventSockets, text,
+		slog.Int("port", info.Port),
+		slog.Int("established", info.Counts["ESTABLISHED"]),
+		slog.Int("close_wait", info.Counts["CLOSE_WAIT"]),
+		slog.Int("time_wait", info.Counts["TIME_WAIT"]),
+		slog.Int("fin_wait2", info.Counts["FIN_WAIT2"]),
+		slog.Int("zombies", len(info.Zombies)),
+		slog.Int("listener_pid", info.ListenerPID),
+	)
+}
+
+// emitZombie logs one zombie socket or kill target; action is "found",
+// "killed", "gone" or "refused".
+func (e *Engine) emitZombie(pid int, command, side, local, remote, action, reason string) {
+	level := slog.LevelWarn
+	owner := "unknown owner"
+	if pid > 0 {
+		owner = fmt.Sprintf("%s (pid %d)", command, pid)
+	}
+	text := fmt.Sprintf("zombie %s -> %s, %s side, %s: %s", local, remote, side, owner, action)
+	if reason != "" {
+		text += " (" + reason + ")"
+	}
+	e.events.add(time.Now(), level, EventZombie, text,
+		slog.Int("pid", pid),
+		slog.String("command", command),
+		slog.String("side", side),
+		slog.String("local", local),
+		slog.String("remote", remote),
+		slog.String("action", action),
+	)
+}
+
+func (e *Engine) emitMarket(m MarketInfo) {
+	state := "closed"
+	if m.Open {
+		state = "open"
+	}
+	next := ""
+	if !m.NextChange.IsZero() {
+		next = m.NextChange.Format(time.RFC3339)
+	}
+	e.events.add(time.Now(), slog.LevelInfo, EventMarket, fmt.Sprintf("market %s (%s), next change %s", state, m.Reason, next),
+		slog.Bool("open", m.Open),
+		slog.String("next_change", next),
+	)
+}
+
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000)
+	}
+	return d.Round(10 * time.Millisecond).String()
+}

@@ -1,0 +1,121 @@
+package engine
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Event names of DESIGN.md ("Headless event lines"): a contract with scripts.
+const (
+	EventConnState = "conn.state"
+	EventKeepalive = "keepalive"
+	EventSockets   = "sockets"
+	EventZombie    = "zombie"
+	EventSignal    = "signal"
+	EventIBError   = "ib.error"
+	EventMarket    = "market"
+)
+
+// Events beyond DESIGN.md's list: problems worth a line of their own.
+const (
+	EventBars         = "bars"          // bars with an unreadable date were skipped: symbol, error
+	EventScanError    = "sockets.error" // the port scan failed: port, error
+	EventSymbolFailed = "symbol.failed" // RunOnce: a symbol without a signal: symbol, reason
+)
+
+// maxPendingLogs bounds the records waiting for a slow log writer; beyond
+// it the oldest are dropped (and counted) rather than block a producer.
+const maxPendingLogs = 10_000
+
+// eventLog takes events from any goroutine without blocking: it keeps the
+// last few for snapshots and hands each, as one slog record, to the writer
+// goroutine, so that a slow log sink never stalls the reader or the session.
+type eventLog struct {
+	handler slog.Handler
+	wake    chan struct{}
+
+	mu      sync.Mutex
+	ring    []EventLine
+	next    int
+	full    bool
+	pending []slog.Record
+	dropped uint64
+}
+
+func newEventLog(h slog.Handler, keep int) *eventLog {
+	return &eventLog{handler: h, wake: make(chan struct{}, 1), ring: make([]EventLine, keep)}
+}
+
+// add records one event. Debug-level events (answered pings) are logged
+// but not kept: they would push everything else out of the ring.
+func (l *eventLog) add(at time.Time, level slog.Level, name, text string, attrs ...slog.Attr) {
+	r := slog.NewRecord(at, level, name, 0)
+	r.AddAttrs(attrs...)
+	l.mu.Lock()
+	if level > slog.LevelDebug {
+		l.ring[l.next] = EventLine{At: at, Level: level, Name: name, Text: text}
+		if l.next++; l.next == len(l.ring) {
+			l.next, l.full = 0, true
+		}
+	}
+	if l.handler.Enabled(context.Background(), level) {
+		if len(l.pending) >= maxPendingLogs {
+			l.pending = l.pending[:copy(l.pending, l.pending[1:])]
+			l.dropped++
+		}
+		l.pending = append(l.pending, r)
+	}
+	l.mu.Unlock()
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// lines returns the kept events, oldest first, in a fresh slice.
+func (l *eventLog) lines() []EventLine {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.full {
+		return append([]EventLine(nil), l.ring[:l.next]...)
+	}
+	out := make([]EventLine, 0, len(l.ring))
+	out = append(out, l.ring[l.next:]...)
+	return append(out, l.ring[:l.next]...)
+}
+
+func (l *eventLog) take() ([]slog.Record, uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	p, d := l.pending, l.dropped
+	l.pending, l.dropped = nil, 0
+	return p, d
+}
+
+// write runs until stop is closed, then flushes what is left.
+func (l *eventLog) write(stop <-chan struct{}) {
+	for {
+		select {
+		case <-l.wake:
+			l.flush()
+		case <-stop:
+			l.flush()
+			return
+		}
+	}
+}
+
+func (l *eventLog) flush() {
+	recs, dropped := l.take()
+	ctx := context.Background()
+	if dropped > 0 {
+		r := slog.NewRecord(time.Now(), slog.LevelWarn, "events.dropped", 0)
+		r.AddAttrs(slog.Uint64("count", dropped))
+		l.handler.Handle(ctx, r)
+	}
+	for _, r := range recs {
+		l.handler.Handle(ctx, r)
+	}
+}

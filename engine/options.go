@@ -1,0 +1,197 @@
+package engine
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/robotui/robotui/conn"
+	"github.com/robotui/robotui/engine/calendar"
+	"github.com/robotui/robotui/engine/signal"
+)
+
+// Errors New and the commands return; callers decide with errors.Is.
+var (
+	ErrNoSymbols  = errors.New("engine: the watchlist is empty")
+	ErrBadSymbol  = errors.New("engine: invalid symbol")
+	ErrNoAddr     = errors.New("engine: no gateway address")
+	ErrBadPort    = errors.New("engine: invalid gateway port")
+	ErrNoFaults   = errors.New("engine: fault injection needs the simulator (--sim)")
+	ErrStarted    = errors.New("engine: already started")
+	ErrBadOptions = errors.New("engine: invalid options")
+)
+
+// BarSettings is what every symbol's historical-bar request asks for.
+type BarSettings struct {
+	Duration   string // how far back the backfill reaches; default "2 D"
+	BarSize    string // default "5 mins"
+	WhatToShow string // default "TRADES"
+	UseRTH     bool   // regular trading hours only; see DefaultBarSettings
+}
+
+// DefaultBarSettings is "2 D" of "5 mins" TRADES bars in regular hours. A
+// zero BarSettings in Options means these; otherwise empty strings take their
+// default and UseRTH is taken as given.
+func DefaultBarSettings() BarSettings {
+	return BarSettings{Duration: "2 D", BarSize: "5 mins", WhatToShow: "TRADES", UseRTH: true}
+}
+
+// FaultInjector is the simulator's fault menu (only with --sim).
+type FaultInjector interface {
+	FaultNames() []string
+	InjectFault(name string) error
+}
+
+// Options configure an Engine. Zero values take the documented defaults.
+type Options struct {
+	Session      conn.Config // Observer is wrapped: the engine sees every event first
+	Symbols      []string
+	Bars         BarSettings
+	Strategy     signal.Strategy // default SMA(10,20)
+	GatewayPort  int             // port to scan; from Session.Addr when 0
+	ScanInterval time.Duration   // default 2 s; < 0 disables scanning
+	AutoKill     bool            // kill client-side zombies without asking
+	KillGrace    time.Duration   // SIGTERM → SIGKILL; default 3 s
+	Mode         string          // "paper" or "live", shown
+	Readonly     bool
+	Sim          bool
+	Faults       FaultInjector      // nil unless running against the simulator
+	Calendar     *calendar.Calendar // default calendar.NYSE()
+	Log          *slog.Logger       // every event as one record; nil discards
+	EventHistory int                // events kept for the snapshot; default 300
+	PublishEvery time.Duration      // snapshot rate limit; default 100 ms
+	Now          func() time.Time   // default time.Now
+
+	// MaxBars bounds each symbol's series (oldest dropped); default 2000,
+	// raised to twice the strategy's lookback when that is larger.
+	MaxBars int
+	// SignalHistory bounds the emitted signals kept per symbol; default 500.
+	SignalHistory int
+}
+
+const (
+	defaultScanInterval  = 2 * time.Second
+	defaultKillGrace     = 3 * time.Second
+	defaultEventHistory  = 300
+	defaultPublishEvery  = 100 * time.Millisecond
+	defaultMaxBars       = 2000
+	defaultSignalHistory = 500
+	maxSymbolLen         = 32
+)
+
+// normalize validates o and fills in its defaults.
+func (o *Options) normalize() error {
+	if strings.TrimSpace(o.Session.Addr) == "" {
+		return ErrNoAddr
+	}
+	syms, err := normalizeSymbols(o.Symbols)
+	if err != nil {
+		return err
+	}
+	o.Symbols = syms
+	if o.Bars == (BarSettings{}) {
+		o.Bars = DefaultBarSettings()
+	}
+	def := DefaultBarSettings()
+	o.Bars.Duration = cmp.Or(strings.TrimSpace(o.Bars.Duration), def.Duration)
+	o.Bars.BarSize = cmp.Or(strings.TrimSpace(o.Bars.BarSize), def.BarSize)
+	o.Bars.WhatToShow = cmp.Or(strings.TrimSpace(o.Bars.WhatToShow), def.WhatToShow)
+	if o.Strategy == nil {
+		s, err := signal.NewSMACrossover(10, 20)
+		if err != nil {
+			return fmt.Errorf("default strategy: %w", err)
+		}
+		o.Strategy = s
+	}
+	if o.Strategy.Lookback() < 1 {
+		return fmt.Errorf("%w: strategy %s has lookback %d", ErrBadOptions, o.Strategy.Name(), o.Strategy.Lookback())
+	}
+	if o.GatewayPort == 0 {
+		if o.GatewayPort, err = portOf(o.Session.Addr); err != nil {
+			return err
+		}
+	}
+	if o.GatewayPort < 1 || o.GatewayPort > 65535 {
+		return fmt.Errorf("%w: %d", ErrBadPort, o.GatewayPort)
+	}
+	if o.ScanInterval == 0 {
+		o.ScanInterval = defaultScanInterval
+	}
+	if o.KillGrace <= 0 {
+		o.KillGrace = defaultKillGrace
+	}
+	if o.Calendar == nil {
+		o.Calendar = calendar.NYSE()
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.EventHistory <= 0 {
+		o.EventHistory = defaultEventHistory
+	}
+	if o.PublishEvery <= 0 {
+		o.PublishEvery = defaultPublishEvery
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.MaxBars <= 0 {
+		o.MaxBars = defaultMaxBars
+	}
+	o.MaxBars = max(o.MaxBars, 2*o.Strategy.Lookback())
+	if o.SignalHistory <= 0 {
+		o.SignalHistory = defaultSignalHistory
+	}
+	return nil
+}
+
+// normalizeSymbols trims and upper-cases the watchlist and drops repeats,
+// keeping the first position.
+func normalizeSymbols(in []string) ([]string, error) {
+	out := make([]string, 0, len(in))
+	seen := make(map[string]bool, len(in))
+	for _, s := range in {
+		s = strings.ToUpper(strings.TrimSpace(s))
+		if err := checkSymbol(s); err != nil {
+			return nil, err
+		}
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil, ErrNoSymbols
+	}
+	return out, nil
+}
+
+func checkSymbol(s string) error {
+	if s == "" || len(s) > maxSymbolLen {
+		return fmt.Errorf("%w: %q (1..%d characters)", ErrBadSymbol, s, maxSymbolLen)
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) || r == ',' {
+			return fmt.Errorf("%w: %q", ErrBadSymbol, s)
+		}
+	}
+	return nil
+}
+
+func portOf(addr string) (int, error) {
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return 0, fmt.Errorf("%w: address %q: %w", ErrBadPort, addr, err)
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil {
+		return 0, fmt.Errorf("%w: address %q", ErrBadPort, addr)
+	}
+	return n, nil
+}

@@ -1,0 +1,157 @@
+package engine
+
+import (
+	"maps"
+	"time"
+
+	"github.com/robotui/robotui/conn"
+)
+
+// clockRefresh is how often a snapshot goes out with nothing changed, so
+// that clocks and ages on screen move.
+const clockRefresh = time.Second
+
+// publishLoop sends a snapshot when something changed, at most one per
+// PublishEvery: changes in between coalesce into the next one.
+func (e *Engine) publishLoop() {
+	clock := time.NewTicker(clockRefresh)
+	defer clock.Stop()
+	gap := time.NewTimer(e.opts.PublishEvery)
+	gap.Stop()
+	defer gap.Stop()
+	for {
+		select {
+		case <-e.stopPub:
+			return
+		case <-e.dirty:
+		case <-clock.C:
+		}
+		e.publish(e.buildSnapshot())
+		gap.Reset(e.opts.PublishEvery)
+		select {
+		case <-e.stopPub:
+			return
+		case <-gap.C:
+		}
+	}
+}
+
+// publish makes s the latest and offers it on the channel, replacing a
+// value nobody took yet. Only one goroutine publishes at a time.
+func (e *Engine) publish(s Snapshot) {
+	e.latest.Store(&s)
+	select {
+	case <-e.snaps:
+	default:
+	}
+	select {
+	case e.snaps <- s:
+	default:
+	}
+}
+
+// buildSnapshot copies everything a screen shows; nothing in the result is
+// shared with live state.
+func (e *Engine) buildSnapshot() Snapshot {
+	now := e.opts.Now()
+	st := e.sess.Stats()
+	s := Snapshot{
+		At:        now,
+		Conn:      e.connInfo(&st),
+		Keepalive: e.keepaliveInfo(&st),
+		Pings:     make([]PingSample, len(st.Pings)),
+		Market:    e.marketNow(now),
+		Symbols:   make([]SymbolRow, len(e.syms)),
+		Events:    e.events.lines(),
+		Sim:       e.opts.Sim,
+	}
+	for i, p := range st.Pings {
+		s.Pings[i] = PingSample{At: p.At, RTT: p.RTT, OK: p.OK}
+	}
+	up := st.State.Up()
+	for i, sym := range e.syms {
+		s.Symbols[i] = e.symbolRow(sym, up)
+	}
+	e.mu.Lock()
+	s.Sockets = e.sock
+	e.mu.Unlock()
+	s.Sockets.Counts = maps.Clone(s.Sockets.Counts)
+	s.Sockets.Zombies = append([]Zombie(nil), s.Sockets.Zombies...)
+	return s
+}
+
+func (e *Engine) connInfo(st *conn.Stats) ConnInfo {
+	return ConnInfo{
+		State: st.State.String(), Since: st.Since, ReadySince: st.ReadySince, Reason: st.Reason,
+		Addr: st.Addr, ClientID: st.ClientID, ServerVersion: st.ServerVersion, Accounts: st.Accounts,
+		Mode: e.opts.Mode, Readonly: e.opts.Readonly, Attempt: st.Attempt, NextRetry: st.NextRetry,
+		Reconnects: st.Reconnects, ByReason: st.ByReason,
+		MsgsIn: st.MsgsIn, MsgsOut: st.MsgsOut, BytesIn: st.BytesIn, BytesOut: st.BytesOut,
+	}
+}
+
+func (e *Engine) keepaliveInfo(st *conn.Stats) KeepaliveInfo {
+	k := e.sess.Config().Keepalive
+	info := KeepaliveInfo{
+		Interval: k.Interval, Timeout: k.Timeout,
+		MaxMisses: k.MaxMisses, Misses: st.Misses, Sent: st.PingsSent, Missed: st.PingsMissed,
+		P50: conn.Percentile(st.Pings, 50), P99: conn.Percentile(st.Pings, 99),
+	}
+	if n := len(st.Pings); n > 0 {
+		info.Last = st.Pings[n-1].RTT
+	}
+	return info
+}
+
+// symbolRow is sym's line with its status. Queued and failed come from the
+// subscription; otherwise the engine's own view decides, because it knows
+// whether the backfill of the latest request was merged: every re-request
+// is announced by BarResubscribed. Data held while the session is down is
+// "stale".
+func (e *Engine) symbolRow(sym *symbolState, up bool) SymbolRow {
+	sym.mu.Lock()
+	r := sym.row()
+	sub, awaiting, have := sym.sub, sym.awaiting || sym.backfills == 0, len(sym.ser.bars) > 0
+	sym.mu.Unlock()
+	if sub == nil {
+		r.Status = string(conn.SubQueued)
+		return r
+	}
+	st, detail := sub.Status()
+	switch st {
+	case conn.SubFailed:
+		r.Status, r.Detail = string(conn.SubFailed), detail
+		return r
+	case conn.SubCancelled:
+		r.Status, r.Detail = string(conn.SubFailed), "cancelled"
+		return r
+	case conn.SubQueued:
+		r.Status = string(conn.SubQueued)
+		if detail != "" {
+			r.Detail = detail
+		}
+	default:
+		r.Status = string(conn.SubLive)
+		if awaiting {
+			r.Status = string(conn.SubRequested)
+		}
+	}
+	if !up && have {
+		r.Status = "stale"
+	}
+	return r
+}
+
+// marketNow is the calendar's view of now; a change is a `market` event.
+func (e *Engine) marketNow(now time.Time) MarketInfo {
+	cs := e.opts.Calendar.Status(now)
+	m := MarketInfo{Open: cs.Open, Reason: cs.Reason, NextChange: cs.NextChange, Now: now.In(e.loc)}
+	e.mu.Lock()
+	changed := !e.haveMkt || e.market.Open != m.Open || !e.market.NextChange.Equal(m.NextChange)
+	e.market, e.haveMkt = m, true
+	e.mu.Unlock()
+	if changed {
+		e.emitMarket(m)
+	}
+	return m
+}

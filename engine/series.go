@@ -1,0 +1,206 @@
+package engine
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/robotui/robotui/conn/wire"
+	"github.com/robotui/robotui/engine/signal"
+)
+
+// Bar is one bar of a symbol's series; Time is its start.
+type Bar struct {
+	Time                           time.Time
+	Open, High, Low, Close, Volume float64
+}
+
+// SignalRecord is the strategy's verdict on one closed bar.
+type SignalRecord struct {
+	BarTime  time.Time
+	Signal   string  // "BUY", "SELL" or "HOLD"
+	Price    float64 // the bar's close
+	Fast     float64
+	Slow     float64
+	Relation string // "above", "below", "equal"; "" while the strategy lacks bars
+}
+
+// barRec is a bar in a series, with the verdict on it once it has closed.
+type barRec struct {
+	t             int64 // start, Unix seconds
+	o, h, l, c, v float64
+	verdict       verdict
+}
+
+type verdict struct {
+	fast, slow float64
+	action     signal.Action
+	rel        signal.Relation
+	given      bool
+}
+
+func (b *barRec) record() SignalRecord {
+	r := SignalRecord{
+		BarTime: time.Unix(b.t, 0).UTC(), Signal: b.verdict.action.String(), Price: b.c,
+		Fast: b.verdict.fast, Slow: b.verdict.slow,
+	}
+	if b.verdict.rel != signal.Unknown {
+		r.Relation = b.verdict.rel.String()
+	}
+	return r
+}
+
+func (b *barRec) bar() Bar {
+	return Bar{Time: time.Unix(b.t, 0).UTC(), Open: b.o, High: b.h, Low: b.l, Close: b.c, Volume: b.v}
+}
+
+func toRec(t int64, w *wire.Bar) barRec {
+	return barRec{t: t, o: w.Open, h: w.High, l: w.Low, c: w.Close, v: w.Volume}
+}
+
+// series is one symbol's bars keyed by start time, oldest first. Every bar
+// but the newest is closed; the newest is forming while open is set. Each
+// closed bar newer than the last judged one is judged exactly once, in time
+// order, whether it closed live or arrived in a backfill. Not safe for
+// concurrent use: symbolState guards it.
+type series struct {
+	strategy  signal.Strategy
+	maxBars   int
+	bars      []barRec
+	open      bool
+	judged    bool  // some bar has a verdict
+	lastJudge int64 // start of the newest bar with a verdict
+	window    []float64
+}
+
+func newSeries(s signal.Strategy, maxBars int) *series {
+	return &series{strategy: s, maxBars: maxBars, window: make([]float64, 0, s.Lookback())}
+}
+
+// merge folds a backfill (its newest bar possibly partial) into the series:
+// bars are matched by start time, the backfill's values win, verdicts
+// already given stay. in is sorted in place.
+func (s *series) merge(in []barRec) {
+	if len(in) == 0 {
+		return
+	}
+	slices.SortStableFunc(in, func(a, b barRec) int { return cmp.Compare(a.t, b.t) })
+	in = dedupeLastWins(in)
+	n := len(s.bars)
+	prevNewest, hadOpen := int64(0), s.open && n > 0
+	if n > 0 {
+		prevNewest = s.bars[n-1].t
+	}
+	p, _ := slices.BinarySearchFunc(s.bars, in[0].t, func(b barRec, t int64) int { return cmp.Compare(b.t, t) })
+	tail := make([]barRec, 0, n-p+len(in))
+	old := s.bars[p:]
+	i, j := 0, 0
+	for i < len(old) || j < len(in) {
+		switch {
+		case j == len(in) || i < len(old) && old[i].t < in[j].t:
+			tail = append(tail, old[i])
+			i++
+		case i == len(old) || in[j].t < old[i].t:
+			tail = append(tail, in[j])
+			j++
+		default:
+			b := in[j]
+			b.verdict = old[i].verdict
+			tail = append(tail, b)
+			i++
+			j++
+		}
+	}
+	s.bars = append(s.bars[:p], tail...)
+	newest := s.bars[len(s.bars)-1].t
+	s.open = newest == in[len(in)-1].t || hadOpen && newest == prevNewest
+	s.trim()
+}
+
+// update applies a live revision of the newest bar, or a new bar whose start
+// closes the one before. Updates for older bars are stale and ignored; it
+// reports whether the series changed.
+func (s *series) update(b barRec) bool {
+	n := len(s.bars)
+	switch {
+	case n == 0 || b.t > s.bars[n-1].t:
+		s.bars = append(s.bars, b)
+		s.open = true
+		s.trim()
+		return true
+	case b.t == s.bars[n-1].t && s.open:
+		b.verdict = s.bars[n-1].verdict
+		s.bars[n-1] = b
+		return true
+	}
+	return false
+}
+
+// judge gives a verdict on every closed bar newer than the last judged one,
+// oldest first, and calls f with each.
+func (s *series) judge(f func(b *barRec)) {
+	closed := len(s.bars)
+	if s.open {
+		closed--
+	}
+	start := 0
+	if s.judged {
+		start, _ = slices.BinarySearchFunc(s.bars[:max(closed, 0)], s.lastJudge+1, func(b barRec, t int64) int { return cmp.Compare(b.t, t) })
+	}
+	for i := start; i < closed; i++ {
+		b := &s.bars[i]
+		b.verdict = s.evaluate(i)
+		s.judged, s.lastJudge = true, b.t
+		f(b)
+	}
+}
+
+// evaluate runs the strategy on the closes of the closed bars ending at i.
+func (s *series) evaluate(i int) verdict {
+	lo := max(0, i+1-s.strategy.Lookback())
+	s.window = s.window[:0]
+	for k := lo; k <= i; k++ {
+		s.window = append(s.window, s.bars[k].c)
+	}
+	r := s.strategy.Evaluate(s.window)
+	return verdict{fast: r.Fast, slow: r.Slow, action: r.Action, rel: r.Relation, given: true}
+}
+
+// trim drops the oldest bars beyond maxBars, in batches so that a steady
+// series copies rarely.
+func (s *series) trim() {
+	slack := max(16, s.maxBars/16)
+	if len(s.bars) <= s.maxBars+slack {
+		return
+	}
+	drop := len(s.bars) - s.maxBars
+	s.bars = s.bars[:copy(s.bars, s.bars[drop:])]
+}
+
+// closedCount is the number of closed bars held.
+func (s *series) closedCount() int {
+	if s.open && len(s.bars) > 0 {
+		return len(s.bars) - 1
+	}
+	return len(s.bars)
+}
+
+// newestClosed returns the newest closed bar, or nil.
+func (s *series) newestClosed() *barRec {
+	if n := s.closedCount(); n > 0 {
+		return &s.bars[n-1]
+	}
+	return nil
+}
+
+func dedupeLastWins(in []barRec) []barRec {
+	out := in[:0]
+	for i := range in {
+		if len(out) > 0 && out[len(out)-1].t == in[i].t {
+			out[len(out)-1] = in[i]
+			continue
+		}
+		out = append(out, in[i])
+	}
+	return out
+}

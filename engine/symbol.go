@@ -1,0 +1,174 @@
+package engine
+
+import (
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/robotui/robotui/conn"
+	"github.com/robotui/robotui/conn/wire"
+	"github.com/robotui/robotui/engine/signal"
+)
+
+// symbolState is one watched symbol: its series, its verdicts and what the
+// gateway said about it. The bar handler updates it in place under mu, doing
+// only cheap work, so neither the reader goroutine nor a snapshot waits long.
+type symbolState struct {
+	name string
+
+	mu        sync.Mutex
+	sub       *conn.Subscription
+	ser       *series
+	backfills int  // backfills merged
+	awaiting  bool // a new backfill was announced and has not arrived
+	errText   string
+	lastCross signal.Action
+	since     int64
+	history   []SignalRecord // emitted, oldest first
+	maxHist   int
+	stale     uint64 // updates for bars older than the newest, ignored
+	badDates  uint64
+}
+
+func newSymbolState(name string, strategy signal.Strategy, maxBars, maxHist int) *symbolState {
+	return &symbolState{name: name, ser: newSeries(strategy, maxBars), maxHist: maxHist}
+}
+
+// note keeps the last cross; called for every verdict, emitted or not.
+func (sym *symbolState) note(b *barRec) {
+	if a := b.verdict.action; a == signal.Buy || a == signal.Sell {
+		sym.lastCross, sym.since = a, b.t
+	}
+}
+
+// remember appends emitted verdicts to the bounded history.
+func (sym *symbolState) remember(recs []SignalRecord) {
+	sym.history = append(sym.history, recs...)
+	if over := len(sym.history) - sym.maxHist; over > 0 {
+		sym.history = sym.history[:copy(sym.history, sym.history[over:])]
+	}
+}
+
+// onBars is the subscription's handler. It runs on the session's or the
+// reader's goroutine and never blocks: events go to the event queue.
+func (e *Engine) onBars(sym *symbolState, ev conn.BarEvent) {
+	switch ev.Kind {
+	case conn.BarBackfill:
+		e.onBackfill(sym, ev.Bars)
+	case conn.BarUpdate:
+		e.onUpdate(sym, &ev.Bar)
+	case conn.BarResubscribed:
+		sym.mu.Lock()
+		sym.awaiting = true
+		sym.mu.Unlock()
+	case conn.BarError:
+		sym.mu.Lock()
+		sym.errText = fmt.Sprintf("%d %s", ev.Code, ev.Text)
+		sym.mu.Unlock()
+		e.ibError(ev.Code, ev.ReqID, ev.Text, sym.name)
+	default:
+		return
+	}
+	e.markDirty()
+}
+
+func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
+	recs := make([]barRec, 0, len(bars))
+	var bad error
+	for i := range bars {
+		t, err := parseBarTime(bars[i].Date, e.loc)
+		if err != nil {
+			bad = err
+			continue
+		}
+		recs = append(recs, toRec(t, &bars[i]))
+	}
+	var out []SignalRecord
+	sym.mu.Lock()
+	first := !sym.ser.judged
+	sym.ser.merge(recs)
+	sym.ser.judge(func(b *barRec) {
+		sym.note(b)
+		if !first {
+			out = append(out, b.record())
+		}
+	})
+	if nb := sym.ser.newestClosed(); first && nb != nil && nb.verdict.given {
+		out = append(out, nb.record()) // the first backfill announces only where the symbol stands now
+	}
+	sym.backfills++
+	sym.awaiting = false
+	sym.errText = ""
+	out = e.keepSignals(sym, out)
+	if bad != nil {
+		sym.badDates++
+	}
+	sym.mu.Unlock()
+	if bad != nil {
+		e.events.add(time.Now(), slog.LevelWarn, EventBars, fmt.Sprintf("%s: bars skipped: %v", sym.name, bad),
+			slog.String("symbol", sym.name), slog.String("error", bad.Error()))
+	}
+	e.emitSignals(sym.name, out)
+}
+
+func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) {
+	t, err := parseBarTime(w.Date, e.loc)
+	if err != nil {
+		sym.mu.Lock()
+		sym.badDates++
+		sym.mu.Unlock()
+		return
+	}
+	var out []SignalRecord
+	sym.mu.Lock()
+	if !sym.ser.update(toRec(t, w)) {
+		sym.stale++
+	}
+	first := !sym.ser.judged
+	sym.ser.judge(func(b *barRec) {
+		sym.note(b)
+		out = append(out, b.record())
+	})
+	if first && len(out) > 1 {
+		out = out[len(out)-1:]
+	}
+	out = e.keepSignals(sym, out)
+	sym.mu.Unlock()
+	e.emitSignals(sym.name, out)
+}
+
+// keepSignals records what is about to be emitted; in a one-shot run nothing
+// is emitted until the end. Called with sym.mu held.
+func (e *Engine) keepSignals(sym *symbolState, out []SignalRecord) []SignalRecord {
+	if e.once {
+		return nil
+	}
+	sym.remember(out)
+	return out
+}
+
+func (e *Engine) emitSignals(symbol string, recs []SignalRecord) {
+	for _, r := range recs {
+		e.emitSignal(symbol, r)
+	}
+}
+
+// row is the symbol's line of the signals table, without its status.
+func (sym *symbolState) row() SymbolRow {
+	r := SymbolRow{Symbol: sym.name, Bars: sym.ser.closedCount(), Detail: sym.errText}
+	if n := len(sym.ser.bars); n > 0 {
+		r.Last = sym.ser.bars[n-1].c
+	}
+	if b := sym.ser.newestClosed(); b != nil {
+		r.BarTime = time.Unix(b.t, 0).UTC()
+		if b.verdict.given {
+			rec := b.record()
+			r.Fast, r.Slow, r.Signal, r.Relation = rec.Fast, rec.Slow, rec.Signal, rec.Relation
+		}
+	}
+	if sym.lastCross != signal.Hold {
+		r.LastCross, r.Since = sym.lastCross.String(), time.Unix(sym.since, 0).UTC()
+	}
+	return r
+}
