@@ -1,0 +1,86 @@
+package metrics
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/robotui/robotui/conn"
+	"github.com/robotui/robotui/engine"
+)
+
+type fakeSource struct {
+	snap  engine.Snapshot
+	ready bool
+}
+
+func (f *fakeSource) Latest() engine.Snapshot { return f.snap }
+func (f *fakeSource) Ready() bool             { return f.ready }
+
+func get(t *testing.T, h http.Handler, path string) (int, string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	body, _ := io.ReadAll(rec.Body)
+	return rec.Code, string(body)
+}
+
+func TestHealthz(t *testing.T) {
+	m := New()
+	h := m.Handler()
+	if code, _ := get(t, h, "/healthz"); code != http.StatusServiceUnavailable {
+		t.Fatalf("without a source: %d, want 503", code)
+	}
+	src := &fakeSource{snap: engine.Snapshot{Conn: engine.ConnInfo{State: "backoff", Reason: "gateway closed the connection (EOF)", Addr: "127.0.0.1:4002", ClientID: 3}}}
+	m.SetSource(src)
+	code, body := get(t, h, "/healthz")
+	var got health
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatalf("body %q: %v", body, err)
+	}
+	if code != http.StatusServiceUnavailable || got.State != "backoff" || got.Status != "unavailable" || got.ClientID != 3 {
+		t.Errorf("not ready: %d %+v", code, got)
+	}
+	src.ready, src.snap.Conn.State = true, "ready"
+	code, body = get(t, h, "/healthz")
+	json.Unmarshal([]byte(body), &got)
+	if code != http.StatusOK || got.Status != "ok" || got.State != "ready" {
+		t.Errorf("ready: %d %+v", code, got)
+	}
+}
+
+func TestMetricsExposition(t *testing.T) {
+	m := New()
+	m.SetSource(&fakeSource{ready: true, snap: engine.Snapshot{
+		Conn:    engine.ConnInfo{State: "ready", ByReason: map[string]int{"eof": 2, "keepalive": 1}, MsgsIn: 10, MsgsOut: 4},
+		Sockets: engine.SocketInfo{Listening: true, Counts: map[string]int{"ESTABLISHED": 2, "CLOSE_WAIT": 1}, Zombies: []engine.Zombie{{Side: "client"}}},
+		Symbols: []engine.SymbolRow{{Symbol: "AAPL", Signal: "SELL", Bars: 575, Last: 190.5}},
+	}})
+	m.Observe(conn.PingResult{Sample: conn.PingSample{RTT: 300 * time.Microsecond, OK: true}})
+	m.Observe(conn.PingResult{Sample: conn.PingSample{RTT: 2 * time.Second, OK: false}, Misses: 1})
+	code, body := get(t, m.Handler(), "/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics: %d", code)
+	}
+	for _, want := range []string{
+		`robotui_session_state{state="ready"} 1`,
+		`robotui_session_state{state="backoff"} 0`,
+		`robotui_reconnects_total{reason="eof"} 2`,
+		`robotui_keepalive_rtt_seconds_count 1`,
+		`robotui_keepalive_misses_total 1`,
+		`robotui_gateway_sockets{state="CLOSE_WAIT"} 1`,
+		`robotui_zombies{side="client"} 1`,
+		`robotui_zombies{side="gateway"} 0`,
+		`robotui_signal{symbol="AAPL"} -1`,
+		`robotui_symbol_bars{symbol="AAPL"} 575`,
+		`robotui_gateway_listening 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
