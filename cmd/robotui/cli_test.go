@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/robotui/robotui/conn/sockets/sockettest"
 )
 
 // robotuiBin is the binary under test: $ROBOTUI_E2E_BIN (make e2e), or one
@@ -24,6 +26,7 @@ import (
 var robotuiBin string
 
 func TestMain(m *testing.M) {
+	sockettest.MaybeRunChild() // a zombies test's child process: never builds robotui
 	code := func() int {
 		if bin := os.Getenv("ROBOTUI_E2E_BIN"); bin != "" {
 			robotuiBin = bin

@@ -17,14 +17,6 @@ import (
 )
 
 // TestSocketTestChild is the body of the child processes sockettest starts.
-func TestSocketTestChild(t *testing.T) {
-	sockettest.MaybeRunChild()
-	t.Skip("helper process for the zombies tests")
-}
-
-// zombieChild keeps a child's TestMain (cli_test.go) from building robotui:
-// the child only runs TestSocketTestChild.
-var zombieChild = sockettest.Env("ROBOTUI_E2E_BIN=" + os.Args[0])
 
 type zombiesRun struct {
 	code           int
@@ -167,8 +159,8 @@ func TestZombiesNoneFound(t *testing.T) {
 
 func TestZombiesClientSideListedConfirmedAndKilled(t *testing.T) {
 	srv := sockettest.NewServer(t, sockettest.Drop)
-	a := sockettest.StartClients(t, srv.Addr(), 2, zombieChild)
-	b := sockettest.StartClients(t, srv.Addr(), 1, zombieChild)
+	a := sockettest.StartClients(t, srv.Addr(), 2)
+	b := sockettest.StartClients(t, srv.Addr(), 1)
 	port := strconv.Itoa(srv.Port())
 	children := []int{a.PID, b.PID}
 	slices.Sort(children)
@@ -226,7 +218,7 @@ func TestZombiesClientSideListedConfirmedAndKilled(t *testing.T) {
 
 func TestZombiesKillYesJSON(t *testing.T) {
 	srv := sockettest.NewServer(t, sockettest.Drop)
-	c := sockettest.StartClients(t, srv.Addr(), 1, zombieChild)
+	c := sockettest.StartClients(t, srv.Addr(), 1)
 	waitZombies(t, srv.Port(), 1)
 	r := zombies("", "--kill", "--yes", "--json", "--port", strconv.Itoa(srv.Port()))
 	rep := decodeZombies(t, r)
@@ -244,7 +236,7 @@ func TestZombiesKillYesJSON(t *testing.T) {
 }
 
 func TestZombiesGatewaySideNeverSignalled(t *testing.T) {
-	gw := sockettest.StartServer(t, sockettest.Hold, zombieChild)
+	gw := sockettest.StartServer(t, sockettest.Hold)
 	_, portText, err := net.SplitHostPort(gw.Addr)
 	if err != nil {
 		t.Fatal(err)

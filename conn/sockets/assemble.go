@@ -30,11 +30,12 @@ func isListener(r rawSocket, port uint16) bool {
 }
 
 // assemble builds a Table from the port's rows and their owners (owners[i]
-// belongs to rows[i], nil when unknown). The Table shares nothing with its inputs
-// except the *Process values, which the caller allocates per scan.
+// belongs to rows[i], nil when unknown; sharers[i] are further holders). The
+// Table shares nothing with its inputs except the *Process values, which the
+// caller allocates per scan.
 // Rows queued in the listener's accept queue (queuedKnown: Linux) are given
 // the listener's process as owner.
-func assemble(port uint16, rows []rawSocket, owners []*Process, queuedKnown, withOwners bool, self int, now time.Time) Table {
+func assemble(port uint16, rows []rawSocket, owners []*Process, sharers map[int][]*Process, queuedKnown, withOwners bool, self int, now time.Time) Table {
 	t := Table{Port: int(port), ScannedAt: now, Detailed: withOwners}
 	owner := func(i int) *Process {
 		if i < len(owners) {
@@ -64,7 +65,11 @@ func assemble(port uint16, rows []rawSocket, owners []*Process, queuedKnown, wit
 		if queuedKnown && r.queued(port) {
 			c.Queued, c.Owner = true, t.Listener
 		}
+		c.Sharers = sharers[i]
 		c.Own = c.Owner != nil && c.Owner.PID == self
+		for _, p := range c.Sharers {
+			c.Own = c.Own || p.PID == self
+		}
 		if r.state == CloseWait {
 			t.Zombies = append(t.Zombies, c)
 		}
@@ -75,6 +80,25 @@ func assemble(port uint16, rows []rawSocket, owners []*Process, queuedKnown, wit
 	slices.SortFunc(t.Zombies, compareConns)
 	slices.SortFunc(t.Conns, compareConns)
 	return t
+}
+
+// dedupe drops repeated rows in place. A kernel table read in several parts
+// (/proc's read calls, netlink's datagrams) resumes by position, so a table
+// changing meanwhile can show a socket twice (or, unavoidably, not at all).
+func dedupe(rows []rawSocket) []rawSocket {
+	slices.SortFunc(rows, func(a, b rawSocket) int {
+		if c := compareAddrPort(a.local, b.local); c != 0 {
+			return c
+		}
+		if c := compareAddrPort(a.remote, b.remote); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.inode, b.inode); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.state, b.state)
+	})
+	return slices.Compact(rows)
 }
 
 // compareConns orders client side first, then by state, local and remote address.

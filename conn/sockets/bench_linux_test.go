@@ -2,6 +2,7 @@ package sockets
 
 import (
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +70,16 @@ func BenchmarkScan1000(b *testing.B) {
 	}
 	b.Run("counts", func(b *testing.B) {
 		s := NewScanner()
+		for b.Loop() {
+			tb, err := s.Scan(port, false)
+			if err != nil {
+				b.Fatal(err)
+			}
+			check(b, tb)
+		}
+	})
+	b.Run("counts-procfs", func(b *testing.B) {
+		s := newScanner("/proc", os.Getpid(), true) // the fallback without netlink
 		for b.Loop() {
 			tb, err := s.Scan(port, false)
 			if err != nil {

@@ -8,7 +8,9 @@
 // process, pid 1 or this process, and never signal a pid whose start time no
 // longer matches the scan (PID reuse).
 //
-// On Linux counts come from /proc/net/tcp and /proc/net/tcp6 of this network
-// namespace and owners from /proc/[pid]/fd; elsewhere both come from gopsutil
-// (lsof on macOS, GetExtendedTcpTable on Windows).
+// On Linux the table comes from netlink sock_diag, filtered to the port in the
+// kernel (/proc/net/tcp and tcp6 where netlink is unavailable), for this
+// network namespace only, and owners from /proc/[pid]/fd, looked up only for
+// zombies and the listener unless every connection is asked for. Elsewhere
+// both come from gopsutil (lsof on macOS, GetExtendedTcpTable on Windows).
 package sockets

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -38,9 +39,10 @@ type ownerFinder struct {
 	root   string
 	self   int
 	now    func() time.Time
-	walks  int            // full walks so far (tests)
-	gen    uint64         // scans so far
-	need   map[uint64]int // this scan: inode → owner pid, 0 while unknown
+	walks  int              // full walks so far (tests)
+	gen    uint64           // scans so far
+	need   map[uint64]int   // this scan: inode → owner pid, 0 while unknown
+	shared map[uint64][]int // this scan, complete walks: inode → other holders
 	where  map[uint64]fdLocation
 	byPid  map[int][]uint64 // remembered needed inodes by process (scratch)
 	hidden map[uint64]hiddenInode
@@ -54,16 +56,21 @@ type ownerFinder struct {
 func newOwnerFinder(root string, self int) *ownerFinder {
 	return &ownerFinder{
 		root: root, self: self, now: time.Now,
-		need: map[uint64]int{}, where: map[uint64]fdLocation{}, byPid: map[int][]uint64{}, hidden: map[uint64]hiddenInode{},
+		need: map[uint64]int{}, shared: map[uint64][]int{}, where: map[uint64]fdLocation{}, byPid: map[int][]uint64{}, hidden: map[uint64]hiddenInode{},
 		procs: map[int]Process{}, seen: map[int]*Process{}, users: map[uint32]string{},
 		link: make([]byte, 64), buf: make([]byte, 0, 4096),
 	}
 }
 
-// owners appends to dst, for each row, its owner or nil.
-func (f *ownerFinder) owners(ctx context.Context, rows []rawSocket, port uint16, withOwners bool, dst []*Process) []*Process {
+// owners appends to dst, for each row, its owner or nil, and returns the
+// other processes holding a row's socket by row index. Those are known only
+// from a complete walk, done for detailed scans with client-side zombies: a
+// socket shared by several processes closes only when all of them are gone.
+func (f *ownerFinder) owners(ctx context.Context, rows []rawSocket, port uint16, withOwners bool, dst []*Process) ([]*Process, map[int][]*Process) {
 	clear(f.need)
+	clear(f.shared)
 	f.gen++
+	complete := false
 	for _, r := range rows {
 		if r.inode == 0 {
 			continue
@@ -75,25 +82,37 @@ func (f *ownerFinder) owners(ctx context.Context, rows []rawSocket, port uint16,
 			loc.gen = f.gen
 			f.where[r.inode] = loc
 		}
+		complete = complete || (withOwners && r.state == CloseWait && sideOf(r.local, port) == ClientSide)
 	}
-	if f.checkRemembered() {
-		f.walk(ctx)
+	if complete {
+		f.walk(ctx, true)
+	} else if f.checkRemembered() {
+		f.walk(ctx, false)
 	}
 	f.forgetStale()
 	clear(f.seen)
-	for _, r := range rows {
+	var sharers map[int][]*Process
+	for i, r := range rows {
 		var p *Process
 		if pid := f.need[r.inode]; pid > 0 && r.inode != 0 {
 			p = f.process(pid)
 		}
 		dst = append(dst, p)
+		for _, pid := range f.shared[r.inode] {
+			if sp := f.process(pid); sp != nil {
+				if sharers == nil {
+					sharers = map[int][]*Process{}
+				}
+				sharers[i] = append(sharers[i], sp)
+			}
+		}
 	}
 	for pid := range f.procs {
 		if _, ok := f.seen[pid]; !ok {
 			delete(f.procs, pid)
 		}
 	}
-	return dst
+	return dst, sharers
 }
 
 // checkRemembered resolves the needed inodes still at their remembered
@@ -137,8 +156,8 @@ func (f *ownerFinder) checkRemembered() bool {
 }
 
 // walk reads every process's descriptors, this process first, until every
-// needed inode is found.
-func (f *ownerFinder) walk(ctx context.Context) {
+// needed inode is found or, when complete, to the end, noting every holder.
+func (f *ownerFinder) walk(ctx context.Context, complete bool) {
 	f.walks++
 	missing := 0
 	for _, pid := range f.need {
@@ -155,16 +174,16 @@ func (f *ownerFinder) walk(ctx context.Context) {
 	if err != nil {
 		return
 	}
-	missing = f.walkPid(f.self, missing)
+	missing = f.walkPid(f.self, missing, complete)
 	for _, name := range names {
-		if missing == 0 || ctx.Err() != nil {
+		if (missing == 0 && !complete) || ctx.Err() != nil {
 			break
 		}
 		pid, err := strconv.Atoi(name)
 		if err != nil || pid == f.self {
 			continue
 		}
-		missing = f.walkPid(pid, missing)
+		missing = f.walkPid(pid, missing, complete)
 	}
 	if ctx.Err() != nil {
 		return
@@ -181,8 +200,9 @@ func (f *ownerFinder) walk(ctx context.Context) {
 	}
 }
 
-// walkPid looks for missing inodes among one process's descriptors.
-func (f *ownerFinder) walkPid(pid, missing int) int {
+// walkPid looks for missing inodes among one process's descriptors and,
+// when complete, notes it as a further holder of those already found.
+func (f *ownerFinder) walkPid(pid, missing int, complete bool) int {
 	d, err := os.Open(filepath.Join(f.root, strconv.Itoa(pid), "fd"))
 	if err != nil {
 		return missing // gone, or another user's
@@ -195,14 +215,18 @@ func (f *ownerFinder) walkPid(pid, missing int) int {
 	dirfd := int(d.Fd())
 	for _, fd := range fds {
 		inode := f.linkInode(fd, dirfd)
-		if owner, ok := f.need[inode]; !ok || owner != 0 {
-			continue
-		}
-		f.need[inode] = pid
-		f.where[inode] = fdLocation{pid: pid, fd: fd, gen: f.gen}
-		delete(f.hidden, inode)
-		if missing--; missing == 0 {
-			break
+		owner, ok := f.need[inode]
+		switch {
+		case !ok:
+		case owner == 0:
+			f.need[inode] = pid
+			f.where[inode] = fdLocation{pid: pid, fd: fd, gen: f.gen}
+			delete(f.hidden, inode)
+			if missing--; missing == 0 && !complete {
+				return 0
+			}
+		case complete && owner != pid && !slices.Contains(f.shared[inode], pid):
+			f.shared[inode] = append(f.shared[inode], pid)
 		}
 	}
 	return missing

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -100,21 +101,21 @@ func TestOwnerFinderCachesAndFollowsSockets(t *testing.T) {
 		t.Fatalf("%d walks, want 1", s.finder.walks)
 	}
 
-	scan(t, s, 4002, true)
 	scan(t, s, 4002, false)
+	tb = scan(t, s, 4002, false)
 	if s.finder.walks != 1 {
-		t.Errorf("%d walks after steady scans, want still 1 (remembered and hidden inodes)", s.finder.walks)
+		t.Errorf("%d walks after steady counts-only scans, want still 1 (remembered and hidden inodes)", s.finder.walks)
+	}
+	if got := fmt.Sprint(ownerPIDs(Table{Conns: tb.Zombies})); got != "map[1001:200 1002:200 1003:0]" {
+		t.Errorf("zombie owners from memory %s", got)
 	}
 
 	fs.closeFD(200, 6) // 1002 moves to pid 300 (ours), 1003 shows up there too
 	fs.fd(300, 4, 1002)
 	fs.fd(300, 5, 1003)
-	tb = scan(t, s, 4002, true)
-	if got := fmt.Sprint(ownerPIDs(tb)); got != "map[1001:200 1002:300 1003:300 1004:100 1005:100]" {
-		t.Errorf("after the move: owners %s", got)
-	}
-	if s.finder.walks != 2 {
-		t.Errorf("%d walks, want 2", s.finder.walks)
+	tb = scan(t, s, 4002, false)
+	if got := fmt.Sprint(ownerPIDs(Table{Conns: tb.Zombies})); got != "map[1001:200 1002:300 1003:300]" || s.finder.walks != 2 {
+		t.Errorf("after the move: zombie owners %s after %d walks, want a second walk", got, s.finder.walks)
 	}
 	for _, z := range tb.Zombies {
 		if z.Inode == 1002 && !z.Own {
@@ -122,13 +123,38 @@ func TestOwnerFinderCachesAndFollowsSockets(t *testing.T) {
 		}
 	}
 
+	fs.process(400, "python3", 1000, 55, "python3 worker.py") // a forked worker shares 1001
+	fs.fd(400, 9, 1001)
+	tb = scan(t, s, 4002, true)
+	if s.finder.walks != 3 {
+		t.Errorf("%d walks, want a complete walk for the detailed scan", s.finder.walks)
+	}
+	for _, z := range tb.Zombies {
+		var holders []int
+		for _, p := range append([]*Process{z.Owner}, z.Sharers...) {
+			holders = append(holders, p.PID)
+		}
+		slices.Sort(holders)
+		want := []int{300}
+		if z.Inode == 1001 {
+			want = []int{200, 400}
+		}
+		if !slices.Equal(holders, want) {
+			t.Errorf("zombie %d: held by %v, want %v", z.Inode, holders, want)
+		}
+	}
+	if tb = scan(t, s, 4002, false); tb.Zombies[0].Sharers != nil {
+		t.Errorf("counts-only scan reports sharers %v", tb.Zombies[0].Sharers)
+	}
+	fs.closeFD(400, 9) // the worker exits
+
 	fs.write("net/tcp", tcpHeader+procLine(1, "127.0.0.1:50001", "127.0.0.1:4002", CloseWait, 1000, 1001)+
 		procLine(2, "127.0.0.1:50007", "127.0.0.1:4002", CloseWait, 1000, 1007))
 	scan(t, s, 4002, false)
 	fs.fd(200, 7, 1007) // the descriptor appears after the walk that missed it
 	tb = scan(t, s, 4002, false)
-	if got := fmt.Sprint(ownerPIDs(Table{Conns: tb.Zombies})); got != "map[1001:200 1007:0]" || s.finder.walks != 3 {
-		t.Errorf("before the retry time: zombie owners %s after %d walks, want 1007 unknown after 3", got, s.finder.walks)
+	if got := fmt.Sprint(ownerPIDs(Table{Conns: tb.Zombies})); got != "map[1001:200 1007:0]" || s.finder.walks != 4 {
+		t.Errorf("before the retry time: zombie owners %s after %d walks, want 1007 unknown after 4", got, s.finder.walks)
 	}
 	clock = clock.Add(hiddenRetry)
 	tb = scan(t, s, 4002, false)

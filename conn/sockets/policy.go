@@ -20,6 +20,7 @@ const (
 	ReasonLooksGateway Reason = "command looks like the gateway (java, ibgateway, tws)"
 	ReasonOtherUser    Reason = "another user's process"
 	ReasonNoStartTime  Reason = "start time unknown: PID reuse cannot be ruled out"
+	ReasonShared       Reason = "shares the socket with a process that is not signalled: killing this one would not close it"
 	// Decided when signalling, not by Plan.
 	ReasonPIDReused    Reason = "pid reused: the process's start time changed since the scan"
 	ReasonNotConfirmed Reason = "not confirmed"
@@ -52,7 +53,8 @@ type KillPlan struct {
 // Plan applies the kill policy to a table scanned with owners. It is a pure
 // function: only client-side zombies whose owner is known, is not pid 1, not
 // self, not the listener, owns no gateway-side socket, does not look like the
-// gateway, belongs to self's user and has a known start time are targeted.
+// gateway, belongs to self's user and has a known start time are targeted,
+// together with the processes sharing the socket, which must pass too.
 func Plan(t Table, self Identity) KillPlan {
 	plan := KillPlan{Port: t.Port}
 	protected := map[int]Reason{}
@@ -61,40 +63,60 @@ func Plan(t Table, self Identity) KillPlan {
 	}
 	for _, conns := range [][]Conn{t.Conns, t.Zombies} {
 		for _, c := range conns {
-			if c.Side != GatewaySide || c.Owner == nil {
+			if c.Side != GatewaySide {
 				continue
 			}
-			if _, ok := protected[c.Owner.PID]; !ok {
-				protected[c.Owner.PID] = ReasonGatewayOwner
+			for _, p := range append([]*Process{c.Owner}, c.Sharers...) {
+				if p == nil {
+					continue
+				}
+				if _, ok := protected[p.PID]; !ok {
+					protected[p.PID] = ReasonGatewayOwner
+				}
 			}
 		}
 	}
 	index := map[int]int{} // pid → position in Targets
 	for _, z := range t.Zombies {
-		if reason := refusal(z, t.Detailed, self, protected); reason != "" {
-			r := Refusal{Reason: reason, Socket: z}
-			if z.Owner != nil {
-				r.PID, r.Command = z.Owner.PID, z.Owner.Command
+		holders := append([]*Process{z.Owner}, z.Sharers...)
+		var refused []Refusal
+		for _, p := range holders {
+			if reason := refusal(z, p, t.Detailed, self, protected); reason != "" {
+				refused = append(refused, refusalOf(p, reason, z))
 			}
-			plan.Refused = append(plan.Refused, r)
+		}
+		if len(refused) > 0 {
+			for _, p := range holders {
+				if refusal(z, p, t.Detailed, self, protected) == "" {
+					refused = append(refused, refusalOf(p, ReasonShared, z))
+				}
+			}
+			plan.Refused = append(plan.Refused, refused...)
 			continue
 		}
-		i, ok := index[z.Owner.PID]
-		if !ok {
-			i = len(plan.Targets)
-			index[z.Owner.PID] = i
-			plan.Targets = append(plan.Targets, Target{
-				PID: z.Owner.PID, Command: z.Owner.Command, User: z.Owner.User, StartTime: z.Owner.StartTime,
-			})
+		for _, p := range holders {
+			i, ok := index[p.PID]
+			if !ok {
+				i = len(plan.Targets)
+				index[p.PID] = i
+				plan.Targets = append(plan.Targets, Target{PID: p.PID, Command: p.Command, User: p.User, StartTime: p.StartTime})
+			}
+			plan.Targets[i].Sockets = append(plan.Targets[i].Sockets, z)
 		}
-		plan.Targets[i].Sockets = append(plan.Targets[i].Sockets, z)
 	}
 	return plan
 }
 
-// refusal returns why z's owner must not be signalled, or "" when it may be.
-func refusal(z Conn, detailed bool, self Identity, protected map[int]Reason) Reason {
-	p := z.Owner
+func refusalOf(p *Process, reason Reason, z Conn) Refusal {
+	r := Refusal{Reason: reason, Socket: z}
+	if p != nil {
+		r.PID, r.Command = p.PID, p.Command
+	}
+	return r
+}
+
+// refusal returns why p, a holder of z, must not be signalled, or "" when it may be.
+func refusal(z Conn, p *Process, detailed bool, self Identity, protected map[int]Reason) Reason {
 	switch {
 	case z.Side != ClientSide:
 		return ReasonGatewaySide
@@ -104,7 +126,7 @@ func refusal(z Conn, detailed bool, self Identity, protected map[int]Reason) Rea
 		return ReasonOwnerUnknown
 	case p.PID == 1:
 		return ReasonPID1
-	case p.PID == self.PID || z.Own:
+	case p.PID == self.PID:
 		return ReasonSelf
 	case protected[p.PID] != "":
 		return protected[p.PID]

@@ -1,6 +1,7 @@
 package sockets
 
 import (
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -67,6 +68,11 @@ func TestPlanRefusesEveryNever(t *testing.T) {
 		{"the listener's process", table(proc(300, "sim"), clientZombie(proc(300, "sim"), 50001)), ReasonListener},
 		{"owner of a gateway-side socket", table(nil,
 			gatewayConn(holdsGatewaySide, Established, 50002), clientZombie(holdsGatewaySide, 50001)), ReasonGatewayOwner},
+		{"sharer of a gateway-side socket", table(nil, func() Conn {
+			c := gatewayConn(proc(101, "launcher"), Established, 50002)
+			c.Sharers = []*Process{holdsGatewaySide}
+			return c
+		}(), clientZombie(holdsGatewaySide, 50001)), ReasonGatewayOwner},
 		{"command java", table(gw, clientZombie(proc(301, "java"), 50001)), ReasonLooksGateway},
 		{"command ibgateway", table(gw, clientZombie(proc(302, "ibgateway"), 50001)), ReasonLooksGateway},
 		{"command tws", table(gw, clientZombie(proc(303, "tws"), 50001)), ReasonLooksGateway},
@@ -146,4 +152,59 @@ func TestLooksLikeGateway(t *testing.T) {
 			t.Errorf("LooksLikeGateway(%q, %q) = %v, want %v", tt.command, tt.cmdline, got, tt.want)
 		}
 	}
+}
+
+func TestPlanSharedSockets(t *testing.T) {
+	gw := proc(100, "java")
+	worker, parent := proc(401, "python3"), proc(400, "python3")
+	stranger := proc(402, "python3")
+	stranger.UID, stranger.User = 1001, "someone"
+	shared := func(owner *Process, sharers ...*Process) Conn {
+		c := clientZombie(owner, 50001)
+		c.Sharers = sharers
+		return c
+	}
+	tests := []struct {
+		name        string
+		zombie      Conn
+		wantTargets []int
+		wantRefused map[int]Reason
+	}{
+		{"all holders may be signalled", shared(parent, worker), []int{400, 401}, nil},
+		{"a holder of another user blocks all", shared(parent, stranger), nil,
+			map[int]Reason{402: ReasonOtherUser, 400: ReasonShared}},
+		{"shared with this process", shared(parent, proc(me.PID, "robotui")), nil,
+			map[int]Reason{me.PID: ReasonSelf, 400: ReasonShared}},
+		{"shared with the gateway", shared(parent, gw), nil,
+			map[int]Reason{100: ReasonListener, 400: ReasonShared}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan := Plan(table(gw, tt.zombie), me)
+			if got := pidsOf(plan); !slices.Equal(got, tt.wantTargets) {
+				t.Errorf("targets %v, want %v", got, tt.wantTargets)
+			}
+			got := map[int]Reason{}
+			for _, r := range plan.Refused {
+				got[r.PID] = r.Reason
+			}
+			if len(got) != len(tt.wantRefused) {
+				t.Errorf("refused %v, want %v", got, tt.wantRefused)
+			}
+			for pid, reason := range tt.wantRefused {
+				if got[pid] != reason {
+					t.Errorf("pid %d refused for %q, want %q", pid, got[pid], reason)
+				}
+			}
+		})
+	}
+}
+
+func pidsOf(plan KillPlan) []int {
+	var pids []int
+	for _, tg := range plan.Targets {
+		pids = append(pids, tg.PID)
+	}
+	slices.Sort(pids)
+	return pids
 }

@@ -20,6 +20,10 @@ type rawSocket struct {
 	pid           int // owner given by the platform's table (not Linux); 0 when unknown
 }
 
+func (r rawSocket) String() string {
+	return fmt.Sprintf("%v->%v %v uid=%d inode=%d pid=%d", r.local, r.remote, r.state, r.uid, r.inode, r.pid)
+}
+
 // queued reports whether a Linux row is a connection to port that the kernel
 // has accepted but no process has yet: it has no inode while it waits in the
 // listener's queue (a CLOSE_WAIT cannot be an orphan: closing it leaves CLOSE_WAIT).

@@ -159,3 +159,15 @@ func FuzzParseProcNet(f *testing.F) {
 }
 
 func ap(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
+
+func TestDedupeDropsRepeatedRows(t *testing.T) {
+	a := rawSocket{local: ap("127.0.0.1:4002"), remote: ap("127.0.0.1:50001"), state: Established, inode: 7}
+	b := rawSocket{local: ap("127.0.0.1:50001"), remote: ap("127.0.0.1:4002"), state: Established, inode: 8}
+	l1 := rawSocket{local: ap("0.0.0.0:4002"), remote: ap("0.0.0.0:0"), state: Listen, inode: 1}
+	l2 := l1
+	l2.inode = 2 // SO_REUSEPORT: a second listener on the same address
+	got := dedupe([]rawSocket{a, b, a, l1, l2, b, l1})
+	if len(got) != 4 {
+		t.Fatalf("dedupe kept %v, want 4 distinct rows", got)
+	}
+}

@@ -23,9 +23,9 @@ type Scanner struct {
 	procOnly bool // read /proc/net/tcp{,6}, not netlink
 	diag     sockDiag
 	buf      []byte
-	rows   []rawSocket
-	owners []*Process
-	finder *ownerFinder
+	rows     []rawSocket
+	owners   []*Process
+	finder   *ownerFinder
 }
 
 // NewScanner returns a Scanner over /proc.
@@ -47,11 +47,12 @@ func (s *Scanner) ScanContext(ctx context.Context, port int, withOwners bool) (T
 		return Table{}, err
 	}
 	rows := s.rows
-	s.owners = s.finder.owners(ctx, rows, p, withOwners, s.owners[:0])
+	var sharers map[int][]*Process
+	s.owners, sharers = s.finder.owners(ctx, rows, p, withOwners, s.owners[:0])
 	if err := ctx.Err(); err != nil {
 		return Table{}, fmt.Errorf("sockets: scan: %w", err)
 	}
-	return assemble(p, rows, s.owners, true, withOwners, s.self, time.Now()), nil
+	return assemble(p, rows, s.owners, sharers, true, withOwners, s.self, time.Now()), nil
 }
 
 // readTable returns the rows on port, from netlink when it works.
@@ -59,7 +60,7 @@ func (s *Scanner) readTable(port uint16) ([]rawSocket, error) {
 	if !s.procOnly {
 		rows, err := s.diag.dump(port, s.rows[:0])
 		if err == nil {
-			return rows, nil
+			return dedupe(rows), nil
 		}
 		s.procOnly = errors.Is(err, errNoSockDiag)
 	}
@@ -78,7 +79,7 @@ func (s *Scanner) readTable(port uint16) ([]rawSocket, error) {
 			return nil, fmt.Errorf("sockets: %s: %w", path, err)
 		}
 	}
-	return rows, nil
+	return dedupe(rows), nil
 }
 
 // readAll reads the file into buf[:0], growing it as needed.

@@ -3,6 +3,7 @@ package sockets
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"os"
@@ -43,15 +44,6 @@ func waitTable(t *testing.T, s *Scanner, port int, withOwners bool, what string,
 		return cond(tb)
 	})
 	return tb
-}
-
-func pidsOf(plan KillPlan) []int {
-	var pids []int
-	for _, tg := range plan.Targets {
-		pids = append(pids, tg.PID)
-	}
-	slices.Sort(pids)
-	return pids
 }
 
 func TestScanFindsAndKillsClientSideZombies(t *testing.T) {
@@ -283,8 +275,14 @@ func TestScanOwnListenerAndConns(t *testing.T) {
 	if !tb.Listening || tb.Listener == nil || tb.Listener.PID != os.Getpid() || tb.Count(Listen) != 1 {
 		t.Fatalf("table %+v, want our IPv6 listener", tb)
 	}
-	if len(tb.Conns) != 1 || tb.Conns[0].Side != GatewaySide || !tb.Conns[0].Own || tb.Conns[0].Inode == 0 || tb.Conns[0].Local.Addr() != netip.IPv6Loopback() {
-		t.Errorf("conns %+v, want the listener row, ours", tb.Conns)
+	var listeners []Conn // the port number may have been used before: TIME_WAIT rows can linger
+	for _, c := range tb.Conns {
+		if c.State == Listen {
+			listeners = append(listeners, c)
+		}
+	}
+	if len(listeners) != 1 || listeners[0].Side != GatewaySide || !listeners[0].Own || listeners[0].Inode == 0 || listeners[0].Local.Addr() != netip.IPv6Loopback() {
+		t.Errorf("conns %+v, want one listener row, ours", tb.Conns)
 	}
 	if tb.ScannedAt.IsZero() || tb.Port != port {
 		t.Errorf("port %d scanned at %v", tb.Port, tb.ScannedAt)
@@ -343,4 +341,59 @@ func TestScanGivesQueuedConnectionsToTheListener(t *testing.T) {
 	if z := tb.Zombies; len(z) != 1 || z[0].Side != GatewaySide || !z[0].Queued {
 		t.Errorf("zombies %+v, want the queued gateway-side one", z)
 	}
+}
+
+func TestNetlinkAndProcAgree(t *testing.T) {
+	srv := sockettest.NewServer(t, sockettest.Drop)
+	sockettest.StartClients(t, srv.Addr(), 2)
+	sockettest.Dial(t, srv.Addr(), 1)
+	diag, proc := NewScanner(), newScanner("/proc", os.Getpid(), true)
+	waitTable(t, diag, srv.Port(), false, "3 CLOSE_WAIT", func(tb Table) bool { return tb.Count(CloseWait) == 3 })
+	var a, b Table
+	sockettest.Eventually(t, settle, "netlink and /proc tables agree", func() bool {
+		a, b = scan(t, diag, srv.Port(), true), scan(t, proc, srv.Port(), true)
+		return a.Counts == b.Counts && fmt.Sprint(conns(a)) == fmt.Sprint(conns(b))
+	})
+	if diag.procOnly || diag.diag.noFilter {
+		t.Errorf("netlink scanner fell back (procOnly %v, noFilter %v)", diag.procOnly, diag.diag.noFilter)
+	}
+	if len(a.Conns) < 7 {
+		t.Errorf("%d conns, want listener + 3 client + 3 server sockets", len(a.Conns))
+	}
+}
+
+// conns lists a table's rows comparably: addresses, state, inode, owner pid.
+func conns(tb Table) []string {
+	var out []string
+	for _, c := range tb.Conns {
+		pid := 0
+		if c.Owner != nil {
+			pid = c.Owner.PID
+		}
+		out = append(out, fmt.Sprint(c.Local, c.Remote, c.State, c.Side, c.Inode, c.UID, pid, c.Own, c.Queued))
+	}
+	return out
+}
+
+func TestKillEndsEveryProcessSharingASocket(t *testing.T) {
+	srv := sockettest.NewServer(t, sockettest.Drop)
+	child := sockettest.StartClients(t, srv.Addr(), 1, sockettest.Share())
+	s := NewScanner()
+	tb := waitTable(t, s, srv.Port(), true, "1 CLOSE_WAIT", func(tb Table) bool { return tb.Count(CloseWait) == 1 })
+	z := tb.Zombies[0]
+	if z.Owner == nil || len(z.Sharers) != 1 {
+		t.Fatalf("zombie owner %+v sharers %v, want the child and its sharer", z.Owner, z.Sharers)
+	}
+	plan := Plan(tb, Self())
+	want := []int{min(child.PID, child.Sharer), max(child.PID, child.Sharer)}
+	if got := pidsOf(plan); !slices.Equal(got, want) {
+		t.Fatalf("targets %v, want both holders %v", got, want)
+	}
+	for _, r := range Kill(context.Background(), plan, 3*time.Second) {
+		if r.Result != OutcomeKilled {
+			t.Errorf("result %+v, want killed", r)
+		}
+	}
+	<-child.Exited()
+	waitTable(t, s, srv.Port(), false, "CLOSE_WAIT back to zero", func(tb Table) bool { return tb.Count(CloseWait) == 0 })
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -48,13 +49,23 @@ func (s *Scanner) ScanContext(ctx context.Context, port int, withOwners bool) (T
 	if err != nil {
 		return Table{}, fmt.Errorf("sockets: read socket table: %w", err)
 	}
-	s.rows = tableRows(stats, p, s.rows[:0])
+	var holders map[int][]int
+	s.rows, holders = tableRows(stats, p, s.rows[:0])
 	seen := map[int]*Process{}
 	s.owners = s.owners[:0]
-	for _, r := range s.rows {
+	var sharers map[int][]*Process
+	for i, r := range s.rows {
 		var owner *Process
 		if r.pid > 0 && ownerWanted(r, p, withOwners) {
 			owner = s.process(ctx, r.pid, seen)
+			for _, pid := range holders[i] {
+				if sp := s.process(ctx, pid, seen); sp != nil {
+					if sharers == nil {
+						sharers = map[int][]*Process{}
+					}
+					sharers[i] = append(sharers[i], sp)
+				}
+			}
 		}
 		s.owners = append(s.owners, owner)
 	}
@@ -63,17 +74,18 @@ func (s *Scanner) ScanContext(ctx context.Context, port int, withOwners bool) (T
 			delete(s.procs, pid)
 		}
 	}
-	return assemble(p, s.rows, s.owners, false, withOwners, s.self, time.Now()), nil
+	return assemble(p, s.rows, s.owners, sharers, false, withOwners, s.self, time.Now()), nil
 }
 
 // tableRows keeps the rows on port, once per socket (lsof lists a socket
-// once per process holding it).
-func tableRows(stats []gnet.ConnectionStat, port uint16, dst []rawSocket) []rawSocket {
+// once per process holding it), and returns the further holders' pids by row.
+func tableRows(stats []gnet.ConnectionStat, port uint16, dst []rawSocket) ([]rawSocket, map[int][]int) {
 	type key struct {
 		local, remote netip.AddrPort
 		state         State
 	}
-	dup := map[key]bool{}
+	index := map[key]int{}
+	holders := map[int][]int{}
 	for _, st := range stats {
 		local, ok1 := addrPort(st.Laddr)
 		remote, ok2 := addrPort(st.Raddr)
@@ -82,17 +94,20 @@ func tableRows(stats []gnet.ConnectionStat, port uint16, dst []rawSocket) []rawS
 		}
 		state, _ := ParseState(st.Status)
 		k := key{local, remote, state}
-		if dup[k] {
+		if i, ok := index[k]; ok {
+			if pid := int(st.Pid); pid > 0 && pid != dst[i].pid && !slices.Contains(holders[i], pid) {
+				holders[i] = append(holders[i], pid)
+			}
 			continue
 		}
-		dup[k] = true
+		index[k] = len(dst)
 		r := rawSocket{local: local, remote: remote, state: state, uid: UnknownUID, pid: int(st.Pid)}
 		if len(st.Uids) > 0 && st.Uids[0] >= 0 {
 			r.uid = uint32(st.Uids[0])
 		}
 		dst = append(dst, r)
 	}
-	return dst
+	return dst, holders
 }
 
 func addrPort(a gnet.Addr) (netip.AddrPort, bool) {

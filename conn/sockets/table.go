@@ -37,7 +37,11 @@ type Conn struct {
 	State         State
 	Side          Side
 	Owner         *Process // nil when unknown (not looked up, another user's, or no descriptor)
-	Own           bool     // the owner is this process
+	// Sharers are other processes holding the same socket (inherited across
+	// fork); the socket closes only when all are gone. Known from detailed
+	// scans with client-side zombies.
+	Sharers []*Process
+	Own     bool // the owner or a sharer is this process
 	// Queued marks a gateway-side connection waiting in the listener's accept
 	// queue (Linux): the kernel accepted it, the gateway has not. Its Owner is
 	// the listener's process. Many of them mean the gateway stopped accepting.

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,6 +24,7 @@ const (
 	envCount      = "ROBOTUI_SOCKETTEST_COUNT"
 	envMode       = "ROBOTUI_SOCKETTEST_MODE"
 	envIgnoreTERM = "ROBOTUI_SOCKETTEST_IGNORE_TERM"
+	envShare      = "ROBOTUI_SOCKETTEST_SHARE"
 )
 
 // ChildTestName is the test a child runs when the package has no TestMain
@@ -66,7 +68,17 @@ func runChild(role string) error {
 			conns = append(conns, c)
 		}
 		keep = conns
-		fmt.Println("ready")
+		if os.Getenv(envShare) != "1" {
+			fmt.Println("ready")
+			break
+		}
+		sharer, stdin, err := startSharer(conns)
+		if err != nil {
+			return err
+		}
+		keep = []any{conns, stdin}
+		fmt.Println("ready", sharer.Process.Pid)
+	case "sharer": // holds the descriptors it inherited until stdin closes
 	case "server":
 		mode, err := strconv.Atoi(os.Getenv(envMode))
 		if err != nil {
@@ -86,17 +98,50 @@ func runChild(role string) error {
 	return err
 }
 
+// startSharer starts a process that inherits conns' descriptors, as a
+// forked worker does; it lives until stdin, kept by this process, closes.
+func startSharer(conns []net.Conn) (*exec.Cmd, io.WriteCloser, error) {
+	cmd := exec.Command(os.Args[0], "-test.run=^"+ChildTestName+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), envRole+"=sharer", envShare+"=0")
+	cmd.Stderr = os.Stderr
+	for _, c := range conns {
+		f, err := c.(*net.TCPConn).File()
+		if err != nil {
+			return nil, nil, err
+		}
+		defer f.Close()
+		cmd.ExtraFiles = append(cmd.ExtraFiles, f)
+	}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	return cmd, stdin, cmd.Start()
+}
+
 // Child is a re-executed test binary holding sockets.
 type Child struct {
-	PID   int
-	Addr  string // the server's address (StartServer)
-	cmd   *exec.Cmd
-	stdin io.WriteCloser
-	done  chan struct{} // closed once the child has exited and been reaped
+	PID    int
+	Addr   string // the server's address (StartServer)
+	Sharer int    // pid of the process sharing the client sockets (Share)
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	done   chan struct{} // closed once the child has exited and been reaped
 }
 
 // Option changes how a child behaves.
 type Option func(*exec.Cmd)
+
+// Env adds "KEY=value" pairs to the child's environment.
+func Env(kv ...string) Option {
+	return func(c *exec.Cmd) { c.Env = append(c.Env, kv...) }
+}
+
+// Share makes a clients child start a second process that inherits its
+// sockets (Child.Sharer), so that each socket has two holders.
+func Share() Option {
+	return func(c *exec.Cmd) { c.Env = append(c.Env, envShare+"=1") }
+}
 
 // IgnoreTERM makes the child ignore SIGTERM, so only SIGKILL ends it.
 func IgnoreTERM() Option {
@@ -119,6 +164,9 @@ func start(t testing.TB, env []string, opts []Option) *Child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^"+ChildTestName+"$", "-test.count=1")
 	cmd.Env = append(os.Environ(), env...)
+	if os.Getenv("GORACE") == "" {
+		cmd.Env = append(cmd.Env, "GORACE=atexit_sleep_ms=0") // a race-enabled child otherwise lingers 1s at exit
+	}
 	cmd.Stderr = os.Stderr
 	for _, o := range opts {
 		o(cmd)
@@ -144,7 +192,12 @@ func start(t testing.TB, env []string, opts []Option) *Child {
 	if err != nil {
 		t.Fatalf("sockettest: child %d: %v", c.PID, err)
 	}
-	c.Addr = addr
+	if c.Addr = addr; slices.Contains(cmd.Env, envShare+"=1") {
+		if c.Sharer, err = strconv.Atoi(addr); err != nil {
+			t.Fatalf("sockettest: child %d: sharer pid %q", c.PID, addr)
+		}
+		c.Addr = ""
+	}
 	return c
 }
 
