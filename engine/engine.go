@@ -28,11 +28,13 @@ type Engine struct {
 	state     atomic.Uint32 // conn.State
 	everReady atomic.Bool
 
-	dirty    chan struct{} // wakes the publisher
-	progress chan struct{} // wakes RunOnce
-	rescan   chan struct{} // asks the scanner for a scan now
-	snaps    chan Snapshot
-	latest   atomic.Pointer[Snapshot]
+	dirty chan struct{} // wakes the publisher
+	// pricesDirty: a forming bar was revised since the last snapshot.
+	pricesDirty atomic.Bool
+	progress    chan struct{} // wakes RunOnce
+	rescan      chan struct{} // asks the scanner for a scan now
+	snaps       chan Snapshot
+	latest      atomic.Pointer[Snapshot]
 
 	mu      sync.Mutex // guards sock and market
 	sock    SocketInfo

@@ -66,6 +66,7 @@ type Options struct {
 	Log          *slog.Logger       // every event as one record; nil discards
 	EventHistory int                // events kept for the snapshot; default 300
 	PublishEvery time.Duration      // snapshot rate limit; default 100 ms
+	PriceEvery   time.Duration      // how often revisions of forming bars alone are published; default 1 s
 	Now          func() time.Time   // default time.Now
 
 	// MaxBars bounds each symbol's series (oldest dropped); default 2000,
@@ -80,6 +81,7 @@ const (
 	defaultKillGrace     = 3 * time.Second
 	defaultEventHistory  = 300
 	defaultPublishEvery  = 100 * time.Millisecond
+	defaultPriceEvery    = time.Second
 	defaultMaxBars       = 2000
 	defaultSignalHistory = 500
 	maxSymbolLen         = 32
@@ -134,6 +136,9 @@ func (o *Options) normalize() error {
 	}
 	if o.EventHistory <= 0 {
 		o.EventHistory = defaultEventHistory
+	}
+	if o.PriceEvery <= 0 {
+		o.PriceEvery = defaultPriceEvery
 	}
 	if o.PublishEvery <= 0 {
 		o.PublishEvery = defaultPublishEvery

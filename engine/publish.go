@@ -12,10 +12,14 @@ import (
 const clockRefresh = time.Second
 
 // publishLoop sends a snapshot when something changed, at most one per
-// PublishEvery: changes in between coalesce into the next one.
+// PublishEvery: changes in between coalesce into the next one. Revisions of
+// forming bars alone go out at most every PriceEvery, which keeps an idle
+// console cheap while many symbols tick.
 func (e *Engine) publishLoop() {
 	clock := time.NewTicker(clockRefresh)
 	defer clock.Stop()
+	prices := time.NewTicker(e.opts.PriceEvery)
+	defer prices.Stop()
 	gap := time.NewTimer(e.opts.PublishEvery)
 	gap.Stop()
 	defer gap.Stop()
@@ -25,7 +29,12 @@ func (e *Engine) publishLoop() {
 			return
 		case <-e.dirty:
 		case <-clock.C:
+		case <-prices.C:
+			if !e.pricesDirty.Load() {
+				continue
+			}
 		}
+		e.pricesDirty.Store(false)
 		e.publish(e.buildSnapshot())
 		gap.Reset(e.opts.PublishEvery)
 		select {

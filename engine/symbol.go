@@ -57,7 +57,11 @@ func (e *Engine) onBars(sym *symbolState, ev conn.BarEvent) {
 	case conn.BarBackfill:
 		e.onBackfill(sym, ev.Bars)
 	case conn.BarUpdate:
-		e.onUpdate(sym, &ev.Bar)
+		if !e.onUpdate(sym, &ev.Bar) {
+			// Only the forming bar's prices moved: the slower price refresh shows it.
+			e.pricesDirty.Store(true)
+			return
+		}
 	case conn.BarResubscribed:
 		sym.mu.Lock()
 		sym.awaiting = true
@@ -112,13 +116,15 @@ func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
 	e.emitSignals(sym.name, out)
 }
 
-func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) {
+// onUpdate applies a live bar; it reports whether a bar closed (a signal
+// was judged), which is news, rather than a revision of the forming bar.
+func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) bool {
 	t, err := parseBarTime(w.Date, e.loc)
 	if err != nil {
 		sym.mu.Lock()
 		sym.badDates++
 		sym.mu.Unlock()
-		return
+		return false
 	}
 	var out []SignalRecord
 	sym.mu.Lock()
@@ -133,9 +139,11 @@ func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) {
 	if first && len(out) > 1 {
 		out = out[len(out)-1:]
 	}
+	closed := len(out) > 0
 	out = e.keepSignals(sym, out)
 	sym.mu.Unlock()
 	e.emitSignals(sym.name, out)
+	return closed
 }
 
 // keepSignals records what is about to be emitted; in a one-shot run nothing

@@ -27,7 +27,9 @@ func Run(b Backend, opts Options, in io.Reader, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
+	// The engine publishes at most every 100 ms: 20 frames a second keep keys
+	// snappy without bubbletea's default 60 idle wake-ups a second.
+	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithFPS(20))
 	final, err := p.Run()
 	if fm, ok := final.(Model); !ok || (!fm.closed && !fm.stopped) {
 		b.Close()
