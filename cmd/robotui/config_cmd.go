@@ -21,11 +21,8 @@ func runConfig(args []string, stdout, stderr io.Writer, env []string) int {
 	fs := flag.NewFlagSet("robotui config check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	live := fs.Bool("live", false, "allow live mode and live ports (7496, 4001)")
-	if err := fs.Parse(args[1:]); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args[1:], stdout); !ok {
+		return code
 	}
 	if fs.NArg() > 1 {
 		fmt.Fprintln(stderr, "robotui config check: at most one PATH")

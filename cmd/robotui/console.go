@@ -144,13 +144,8 @@ func loadConsoleConfig(args []string, stdout, stderr io.Writer, env []string) (c
 	fs.String("metrics", "", "serve Prometheus /metrics and /healthz on this address (e.g. 127.0.0.1:9464)")
 	fs.BoolVar(&f.live, "live", false, "allow live mode and the live ports 7496 and 4001")
 	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return config.Config{}, f, 0
-		}
-		return config.Config{}, f, 2
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return config.Config{}, f, code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "robotui: unexpected argument %q (see robotui help)\n", fs.Arg(0))
