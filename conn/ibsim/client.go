@@ -29,10 +29,10 @@ var (
 // only touched with the server's lock held; the pusher alone mutates the
 // subscriptions' progress fields once they are registered.
 type client struct {
-	s     *Server
-	conn  net.Conn
-	seq   int
-	addr  string
+	s    *Server
+	conn net.Conn
+	seq  int
+	addr string
 
 	// guarded by s.mu
 	state     string
@@ -60,13 +60,20 @@ type client struct {
 func (s *Server) newClientLocked(conn net.Conn) *client {
 	s.seq++
 	c := &client{
-		s: s, conn: conn, seq: s.seq, addr: conn.RemoteAddr().String(),
-		state: stateHandshake, id: -1,
-		stalled:   s.flt.stall != nil && s.flt.stall.f.All,
-		hsStalled: s.flt.hsStall != nil,
-		hist:      map[int]*histSub{}, mkt: map[int]*mktSub{}, rtb: map[int]*rtbSub{},
-		out:       newOutQueue(),
-		done:      make(chan struct{}), writerDone: make(chan struct{}),
+		s:          s,
+		conn:       conn,
+		seq:        s.seq,
+		addr:       conn.RemoteAddr().String(),
+		state:      stateHandshake,
+		id:         -1,
+		stalled:    s.flt.stall != nil && s.flt.stall.f.All,
+		hsStalled:  s.flt.hsStall != nil,
+		hist:       map[int]*histSub{},
+		mkt:        map[int]*mktSub{},
+		rtb:        map[int]*rtbSub{},
+		out:        newOutQueue(),
+		done:       make(chan struct{}),
+		writerDone: make(chan struct{}),
 	}
 	s.clients[c] = struct{}{}
 	s.log.Info("client connected", "addr", c.addr, "stalled", c.stalled, "handshake_stalled", c.hsStalled)

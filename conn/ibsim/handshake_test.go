@@ -47,10 +47,10 @@ func TestHandshakeAndStartAPIAtEveryVersion(t *testing.T) {
 
 func TestNegotiation(t *testing.T) {
 	tests := []struct {
-		name       string
-		server     int
-		lo, hi     int
-		want       int // 0: the connection is closed without an answer
+		name   string
+		server int
+		lo, hi int
+		want   int // 0: the connection is closed without an answer
 	}{
 		{"client max below server max", 178, 100, 176, 176},
 		{"server max below client max", 178, 157, 200, 178},
@@ -78,4 +78,6 @@ func TestNegotiation(t *testing.T) {
 	}
 }
 
-func itoa(v int) string { return string(rune('0'+v/100)) + string(rune('0'+v/10%10)) + string(rune('0'+v%10)) }
+func itoa(v int) string {
+	return string(rune('0'+v/100)) + string(rune('0'+v/10%10)) + string(rune('0'+v%10))
+}

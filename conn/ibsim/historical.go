@@ -110,14 +110,18 @@ func (s *Server) reqHistorical(c *client, m *wire.ReqHistoricalData) {
 	if c.version.Load() >= wire.VersionHistoricalDataEnd {
 		msgs = append(msgs, &wire.HistoricalDataEnd{ReqID: m.ReqID, Start: hd.Start, End: hd.End})
 	}
-	c.sendThen(s.historicalAnswered, msgs...)
-	if m.KeepUpToDate {
-		s.mu.Lock()
-		if !c.out.isClosed() {
-			c.hist[m.ReqID] = &histSub{reqID: m.ReqID, ser: ser, size: sz, formatDate: m.FormatDate, lastStart: cur}
-			s.bumpLocked()
-		}
-		s.mu.Unlock()
+	it := c.encode(msgs...)
+	it.onDone = s.historicalAnswered
+	// Registering and queueing under one lock: the pusher's first update
+	// follows the backfill, and a client holding the backfill is subscribed.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m.KeepUpToDate && !c.out.isClosed() {
+		c.hist[m.ReqID] = &histSub{reqID: m.ReqID, ser: ser, size: sz, formatDate: m.FormatDate, lastStart: cur}
+		s.bumpLocked()
+	}
+	if !c.tryEnqueue(it) {
+		s.pace.answered()
 	}
 }
 

@@ -30,10 +30,7 @@ var levels = [...]struct{ span, step int64 }{
 
 // Day nodes are memoised (every bar descends through one); finer nodes are
 // cheap to redo, so each level keeps only its most recent node.
-const (
-	maxCacheDays = 4096
-	maxCacheBars = 8192
-)
+const maxCacheDays = 4096
 
 type nodeKey struct {
 	level int8
@@ -47,25 +44,22 @@ type lastNode struct {
 	vals []float64
 }
 
-type barKey struct{ size, start int64 }
-
 // series is one symbol's deterministic path.
 type series struct {
 	in        instrument
 	key       uint64
 	logBase   float64
-	sigmaDay  float64 // of the log-price, per day
+	sigmaDay  float64              // of the log-price, per day
 	sigmaStep [len(levels)]float64 // of one child increment at each level
 	volKey    uint64
 	tradeRate float64 // trades per second
 
-	mu      sync.Mutex
-	fwd     []float64 // deviation from base at anchorDay+i
-	back    []float64 // deviation from base at anchorDay-i
-	days    map[int64][]float64 // day nodes: log-prices at each hour
-	last    [len(levels)]lastNode
-	bars    map[barKey]wire.Bar
-	grid    []float64
+	mu   sync.Mutex
+	fwd  []float64           // deviation from base at anchorDay+i
+	back []float64           // deviation from base at anchorDay-i
+	days map[int64][]float64 // day nodes: log-prices at each hour
+	last [len(levels)]lastNode
+	grid []float64
 }
 
 // Market is the simulator's deterministic market: the same seed and symbol
@@ -109,7 +103,6 @@ func newSeries(seed int64, in instrument) *series {
 		sigmaStep: sigmaStep,
 		tradeRate: 0.5 + float64(mix64(key^0x7472616465)%60)/10,
 		days:      map[int64][]float64{},
-		bars:      map[barKey]wire.Bar{},
 	}
 }
 
@@ -161,7 +154,8 @@ func (s *series) quote(t int64) (price, size float64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	g := s.gridLocked(t, t, 1)
-	_, vol := s.interval(t, 1)
+	vs := newVolumeStream(s.volKey, t, 1)
+	_, vol := vs.next(s.tradeRate)
 	return round2(math.Exp(g[0])), float64(max(vol, 100))
 }
 
@@ -170,11 +164,6 @@ func (s *series) bar(size, start, asOf int64) wire.Bar {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	complete := asOf >= start+size
-	if complete {
-		if b, ok := s.bars[barKey{size, start}]; ok {
-			return b
-		}
-	}
 	r := resolution(size)
 	m := size / r
 	if !complete {
@@ -187,15 +176,26 @@ func (s *series) bar(size, start, asOf int64) wire.Bar {
 	var vol, count int64
 	var notional float64 // in units of the open price
 	prev := 1.0
+	vs := newVolumeStream(s.volKey, start, r)
+	lam := s.tradeRate * float64(r)
 	for i := 1; i < len(g); i++ {
-		hi, lo = max(hi, g[i]), min(lo, g[i])
-		rel := relPrice(g[i] - l0)
-		c, v := s.interval(start+int64(i-1)*r, r)
+		if g[i] > hi {
+			hi = g[i]
+		} else if g[i] < lo {
+			lo = g[i]
+		}
+		d := g[i] - l0
+		rel := 1 + d*(1+d*0.5) // exp(d) for the small moves within most bars
+		if d > 0.01 || d < -0.01 {
+			rel = math.Exp(d)
+		}
+		c, v := vs.next(lam)
 		count += c
 		vol += v
-		notional += float64(v) * (prev + rel) / 2
+		notional += float64(v) * (prev + rel)
 		prev = rel
 	}
+	notional /= 2
 	open := math.Exp(l0)
 	b.Open, b.Close = round2(open), round2(math.Exp(g[len(g)-1]))
 	b.High, b.Low = round2(math.Exp(hi)), round2(math.Exp(lo))
@@ -204,28 +204,25 @@ func (s *series) bar(size, start, asOf int64) wire.Bar {
 	if vol > 0 {
 		b.WAP = min(max(math.Round(open*notional/float64(vol)*1e4)/1e4, b.Low), b.High)
 	}
-	if complete {
-		if len(s.bars) >= maxCacheBars {
-			clear(s.bars)
-		}
-		s.bars[barKey{size, start}] = b
-	}
 	return b
 }
 
-// relPrice is exp(d): a Taylor polynomial for the small moves within a bar.
-func relPrice(d float64) float64 {
-	if d > -0.02 && d < 0.02 {
-		return 1 + d*(1+d*(0.5+d/6))
-	}
-	return math.Exp(d)
+// volumeStream deals the trade count and volume of each interval of a bar,
+// in order: a xorshift generator seeded by the bar, so a partial bar sees
+// the same first intervals as the complete one.
+type volumeStream struct{ x uint64 }
+
+func newVolumeStream(key uint64, start, r int64) volumeStream {
+	return volumeStream{x: mix64(key+uint64(start)*0x9e3779b97f4a7c15+uint64(r)) | 1}
 }
 
-// interval is the trade count and volume of [t, t+r).
-func (s *series) interval(t, r int64) (count, volume int64) {
-	h := mix64(s.volKey + uint64(t)*0x9e3779b97f4a7c15 + uint64(r))
-	count = int64(s.tradeRate * float64(r) * (0.5 + unit(h)))
-	return count, count * int64(1+(h>>40)%200)
+// next returns one interval's trade count (lam on average) and volume.
+func (v *volumeStream) next(lam float64) (count, volume int64) {
+	v.x ^= v.x << 13
+	v.x ^= v.x >> 7
+	v.x ^= v.x << 17
+	count = int64(lam * (0.5 + unit(v.x)))
+	return count, count * int64(1+(v.x>>40)%200)
 }
 
 // resolution is the grid a bar of size seconds is aggregated from: about 60
@@ -278,10 +275,12 @@ func (s *series) descend(level int, start int64, a, b float64, w *gridWalk) {
 		}
 		return
 	}
-	for j := 0; j+1 < len(ch); j++ {
-		cs := start + int64(j)*step
-		if cs+step <= w.from || cs > w.to {
-			continue
+	first := max(0, (w.from-start)/step) // the child holding from, or the first
+	last := min(int64(len(ch)-2), (w.to-start)/step)
+	for j := first; j <= last; j++ {
+		cs := start + j*step
+		if cs+step <= w.from {
+			continue // from is this child's end: the next one starts there
 		}
 		s.descend(level+1, cs, ch[j], ch[j+1], w)
 	}
@@ -307,24 +306,26 @@ func (s *series) children(level int, start int64, a, b float64) []float64 {
 	sd := s.sigmaStep[level]
 	nk := mix64(s.key ^ mix64(uint64(start)*8+uint64(level)))
 	var z [24]float64
-	sum := 0.0
 	for i := 0; i < n; i += 2 {
 		h := mix64(nk + uint64(i+1)*0x9e3779b97f4a7c15)
 		z[i], z[i+1] = sd*triangular(uint32(h)), sd*triangular(uint32(h>>32))
-		sum += z[i]
-		if i+1 < n {
-			sum += z[i+1]
-		}
+	}
+	sum := 0.0
+	for _, v := range z[:n] {
+		sum += v
 	}
 	adj := (b - a - sum) / float64(n)
 	ch := last.vals
-	if level == 0 || cap(ch) < n+1 {
+	fresh := level == 0 || cap(ch) < n+1
+	if fresh {
 		ch = make([]float64, n+1) // day nodes are kept in the map: never reuse theirs
 	}
 	ch = ch[:n+1]
 	ch[0] = a
+	v := a
 	for i := 1; i < n; i++ {
-		ch[i] = ch[i-1] + z[i-1] + adj
+		v += z[i-1] + adj
+		ch[i] = v
 	}
 	ch[n] = b
 	if level == 0 {
@@ -333,7 +334,10 @@ func (s *series) children(level int, start int64, a, b float64) []float64 {
 		}
 		s.days[start] = ch
 	}
-	*last = lastNode{key: key, ok: true, vals: ch}
+	last.key, last.ok = key, true
+	if fresh {
+		last.vals = ch
+	}
 	return ch
 }
 

@@ -80,7 +80,7 @@ func TestBarsAreSane(t *testing.T) {
 		for _, b := range m.Bars(sym, 5*time.Minute, t0.Add(-4*time.Hour), t0) {
 			checkBar(t, sym, b)
 		}
-		for _, b := range m.Bars(sym, 24*time.Hour, t0.AddDate(-2, 0, 0), t0) {
+		for _, b := range m.Bars(sym, 7*24*time.Hour, t0.AddDate(-2, 0, 0), t0) {
 			checkBar(t, sym, b)
 			if b.Close < base/4 || b.Close > base*4 {
 				t.Fatalf("%s wandered to %v from a base of %v", sym, b.Close, base)

@@ -12,10 +12,9 @@ const maxCatchUp = 1000
 
 // pushLoop sends live data: every UpdateInterval, or on every Advance of a
 // ManualClock.
-func (s *Server) pushLoop() {
+func (s *Server) pushLoop(mc *ManualClock, w *clockWaiter) {
 	defer s.wg.Done()
-	if mc, ok := s.clock.(*ManualClock); ok {
-		w := mc.subscribe(s.quit)
+	if w != nil {
 		defer mc.unsubscribe(w)
 		for {
 			select {

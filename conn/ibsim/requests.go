@@ -100,7 +100,9 @@ func (s *Server) startAPI(c *client, m *wire.StartAPI) {
 	}
 	sessions, dup := 0, false
 	for o := range s.clients {
-		if o.session && o != c {
+		// A socket the gateway itself closed frees its id at once; one the
+		// client closed does when the gateway notices (or never, held).
+		if o.session && o != c && !o.serverClosed.Load() {
 			sessions++
 			dup = dup || o.id == m.ClientID
 		}

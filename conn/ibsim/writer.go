@@ -45,11 +45,10 @@ func (s *Server) due() time.Time {
 }
 
 // send queues messages encoded for the client's version. It never blocks.
-func (c *client) send(msgs ...wire.Message) { c.sendThen(nil, msgs...) }
+func (c *client) send(msgs ...wire.Message) { c.enqueue(c.encode(msgs...)) }
 
-// sendThen is send with a callback once the frames are written or dropped.
-// onDone may take the server lock, so sendThen must not be called with it.
-func (c *client) sendThen(onDone func(), msgs ...wire.Message) {
+// encode frames messages for the client's version as one write.
+func (c *client) encode(msgs ...wire.Message) outItem {
 	v := int(c.version.Load())
 	var buf []byte
 	for _, m := range msgs {
@@ -58,27 +57,31 @@ func (c *client) sendThen(onDone func(), msgs ...wire.Message) {
 			c.s.log.Error("message not encodable", "addr", c.addr, "msg_id", m.MsgID(), "err", err)
 		}
 	}
-	c.enqueue(outItem{data: buf, due: c.s.due(), onDone: onDone})
+	return outItem{data: buf, due: c.s.due()}
 }
 
+// enqueue queues it, or reports it done at once if it can never be sent.
 func (c *client) enqueue(it outItem) {
+	if !c.tryEnqueue(it) && it.onDone != nil {
+		it.onDone()
+	}
+}
+
+// tryEnqueue queues it unless the writer has stopped or the client is too
+// far behind (then it is dropped); it reports whether it was queued and
+// never calls it.onDone itself.
+func (c *client) tryEnqueue(it outItem) bool {
 	q := &c.out
 	q.mu.Lock()
 	if q.closed {
 		q.mu.Unlock()
-		if it.onDone != nil {
-			it.onDone()
-		}
-		return
+		return false
 	}
 	if q.bytes+len(it.data) > maxQueued {
 		q.mu.Unlock()
 		c.s.log.Warn("client does not read; dropping it", "addr", c.addr)
 		c.kill(false)
-		if it.onDone != nil {
-			it.onDone()
-		}
-		return
+		return false
 	}
 	q.items = append(q.items, it)
 	q.bytes += len(it.data)
@@ -87,6 +90,7 @@ func (c *client) enqueue(it outItem) {
 	case q.signal <- struct{}{}:
 	default:
 	}
+	return true
 }
 
 func (q *outQueue) isClosed() bool {

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"github.com/robotui/robotui/engine"
 	"github.com/robotui/robotui/ui/theme"
 )
@@ -99,7 +101,15 @@ func KillPlanLines(th *theme.Theme, p engine.KillPlan, inner int) []string {
 			if r.Side != "" && !strings.HasPrefix(r.Reason, r.Side+" side") {
 				l.Add(th.Muted, " ("+r.Side+" side)")
 			}
-			add(l.Add(th.Muted, " — ").Add(th.Warn, r.Reason))
+			if 3+lipgloss.Width(r.Reason) <= l.Room() {
+				add(l.Add(th.Muted, " — ").Add(th.Warn, r.Reason))
+			} else {
+				// Too long for one line: the reason is advice to be read whole, so it wraps.
+				add(l)
+				for _, w := range Wrap(r.Reason, inner-6, 3) {
+					add(NewLine(inner).Add(th.Normal, "      ").Add(th.Warn, w))
+				}
+			}
 			if r.Socket != "" {
 				add(NewLine(inner).Add(th.Muted, "      "+arrow(r.Socket)))
 			}

@@ -1,0 +1,167 @@
+package ibsim
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func controlServer(t *testing.T) (*Server, *httptest.Server) {
+	t.Helper()
+	s := startSim(t, Config{})
+	h := httptest.NewServer(s.Handler())
+	t.Cleanup(h.Close)
+	return s, h
+}
+
+func do(t *testing.T, method, url, body string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("%s %s: content type %q", method, url, ct)
+	}
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("%s %s: body is not a JSON object: %v", method, url, err)
+	}
+	return resp.StatusCode, out
+}
+
+func TestControlState(t *testing.T) {
+	s, h := controlServer(t)
+	c := connect(t, s, 7)
+	c.fence()
+	code, body := do(t, "GET", h.URL+"/state", "")
+	if code != 200 {
+		t.Fatalf("GET /state: %d %v", code, body)
+	}
+	var st State
+	raw, _ := json.Marshal(body)
+	if err := json.Unmarshal(raw, &st); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"server_version_max", "clients", "faults", "symbols"} {
+		if _, ok := body[key]; !ok {
+			t.Errorf("state lacks %q", key)
+		}
+	}
+	cs, ok := st.Client(c.local())
+	if st.ServerVersionMax != 178 || len(st.Symbols) < 100 || !ok || cs.ClientID != 7 || cs.State != "ready" || cs.Version != 178 || cs.Requests != 1 {
+		t.Errorf("state %+v, client %+v", st, cs)
+	}
+	client := body["clients"].([]any)[0].(map[string]any)
+	for _, key := range []string{"addr", "client_id", "state", "version", "requests"} {
+		if _, ok := client[key]; !ok {
+			t.Errorf("client entry lacks %q: %v", key, client)
+		}
+	}
+}
+
+func TestControlFaults(t *testing.T) {
+	good := []struct {
+		body   string
+		listed bool // stays in /state's faults
+	}{
+		{`{"kind":"drop","mode":"fin"}`, false},
+		{`{"kind":"drop","mode":"rst"}`, false},
+		{`{"kind":"stall","for":"30s","all":false}`, true},
+		{`{"kind":"handshake_stall","for":"10s"}`, true},
+		{`{"kind":"down","for":"5s"}`, true},
+		{`{"kind":"codes","codes":[1100,1102],"gap":"2s"}`, true},
+		{`{"kind":"garbage"}`, false},
+		{`{"kind":"oversized"}`, false},
+		{`{"kind":"latency","ms":50}`, true},
+		{`{"kind":"hold","on":true}`, true},
+		{`{"kind":"max_clients","n":3}`, true},
+	}
+	s, h := controlServer(t)
+	for _, tt := range good {
+		code, body := do(t, "POST", h.URL+"/faults", tt.body)
+		if code != 200 || body["ok"] != true {
+			t.Errorf("POST %s: %d %v", tt.body, code, body)
+			continue
+		}
+		var f Fault
+		json.Unmarshal([]byte(tt.body), &f)
+		listed := false
+		for _, g := range s.State().Faults {
+			listed = listed || g.Kind == f.Kind
+		}
+		if listed != tt.listed {
+			t.Errorf("POST %s: listed %v, want %v", tt.body, listed, tt.listed)
+		}
+	}
+	code, body := do(t, "DELETE", h.URL+"/faults", "")
+	if code != 200 || len(body["faults"].([]any)) != 0 || len(s.State().Faults) != 0 {
+		t.Errorf("DELETE /faults: %d %v; state faults %v", code, body, s.State().Faults)
+	}
+	connect(t, s, 1).fence() // the listener is back after "down"
+}
+
+func TestControlRejectsBadRequests(t *testing.T) {
+	tests := []struct {
+		method, path, body string
+		code               int
+	}{
+		{"POST", "/faults", `{"kind":"nope"}`, 400},
+		{"POST", "/faults", `{}`, 400},
+		{"POST", "/faults", `{"kind":"drop","mode":"slow"}`, 400},
+		{"POST", "/faults", `{"kind":"stall","for":"-1s"}`, 400},
+		{"POST", "/faults", `{"kind":"stall","for":30}`, 400},
+		{"POST", "/faults", `{"kind":"stall","for":"soon"}`, 400},
+		{"POST", "/faults", `{"kind":"codes","codes":[]}`, 400},
+		{"POST", "/faults", `{"kind":"codes","codes":[4242]}`, 400},
+		{"POST", "/faults", `{"kind":"latency","ms":-5}`, 400},
+		{"POST", "/faults", `{"kind":"max_clients","n":0}`, 400},
+		{"POST", "/faults", `{"kind":"hold","on":"yes"}`, 400},
+		{"POST", "/faults", `{"kind":"drop","colour":"red"}`, 400},
+		{"POST", "/faults", `{"kind":"drop"}{"kind":"drop"}`, 400},
+		{"POST", "/faults", `[{"kind":"drop"}]`, 400},
+		{"POST", "/faults", `not json`, 400},
+		{"POST", "/faults", ``, 400},
+		{"POST", "/faults", `{"kind":"drop","mode":"` + strings.Repeat("x", 100_000) + `"}`, 400},
+		{"PUT", "/faults", `{"kind":"drop"}`, 405},
+		{"POST", "/state", ``, 405},
+		{"GET", "/nope", ``, 404},
+	}
+	s, h := controlServer(t)
+	for _, tt := range tests {
+		code, body := do(t, tt.method, h.URL+tt.path, tt.body)
+		if msg, _ := body["error"].(string); code != tt.code || msg == "" {
+			t.Errorf("%s %s %.60s: %d %v, want %d with an error", tt.method, tt.path, tt.body, code, body, tt.code)
+		}
+	}
+	if f := s.State().Faults; len(f) != 0 {
+		t.Errorf("rejected requests left faults: %v", f)
+	}
+}
+
+func TestControlIsLoopbackOnly(t *testing.T) {
+	s := startSim(t, Config{})
+	for _, remote := range []string{"10.0.0.7:5555", "[2001:db8::1]:80", "garbage"} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/state", nil)
+		req.RemoteAddr = remote
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), `"error"`) {
+			t.Errorf("from %s: %d %s", remote, rec.Code, rec.Body.String())
+		}
+	}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/state", nil)
+	req.RemoteAddr = "[::1]:4000"
+	s.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Errorf("from ::1: %d", rec.Code)
+	}
+}
