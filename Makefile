@@ -7,7 +7,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME  ?= 30s
 
-.PHONY: all build run test unit e2e cross bench fuzz lint clean
+.PHONY: all build run test unit e2e cross interop bench fuzz lint clean
 
 all: build
 
@@ -36,6 +36,11 @@ cross:
 # The binary-level tests alone, against bin/robotui.
 e2e: build
 	ROBOTUI_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -v ./cmd/robotui/
+
+# An independent TWS API client (@stoqey/ib, from npm) against the simulator.
+interop:
+	cd conn/ibsim/interop && npm ci --no-audit --no-fund --silent
+	ROBOTUI_INTEROP=1 $(GO) test -count=1 -run Interop -v ./conn/ibsim/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
