@@ -325,6 +325,14 @@ func (c *Client) Close() error {
 	return nil
 }
 
+// Abort closes the socket at once, without the half-close and drain of
+// Close: for a connection already judged dead. It waits for the reader.
+func (c *Client) Abort() {
+	c.closing.Store(true)
+	c.fail(ErrClosed)
+	<-c.readerEnd
+}
+
 // readLoop owns the read side until the connection dies.
 func (c *Client) readLoop(fr *wire.Reader) {
 	defer close(c.readerEnd)

@@ -396,9 +396,20 @@ func (s *Session) serve(c *Client) string {
 	}
 }
 
-// dropClient closes a finished client and forgets what was sent on it.
+// dropClient closes a finished client and forgets what was sent on it. The
+// loss is reported before anything else; a connection judged dead is closed
+// at once, one we chose to leave is closed cleanly.
 func (s *Session) dropClient(c *Client, reason string) {
-	c.Close()
+	if s.exit == exitClose {
+		c.Close()
+	} else {
+		s.setState(Disconnected, reason, 0, time.Time{})
+		if s.exit == exitImmediate || strings.HasPrefix(reason, "1300") {
+			c.Close()
+		} else {
+			c.Abort()
+		}
+	}
 	s.client = nil
 	s.open = 0
 	s.pacer.Stop()

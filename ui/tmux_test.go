@@ -47,7 +47,8 @@ func startConsole(t *testing.T, name string, env ...string) *tmuxConsole {
 		t.Fatal(err)
 	}
 	env = append(env, helperEnv+"="+c.out)
-	cmd := fmt.Sprintf("env %s %q -test.run='^TestHelperConsole$' -test.count=1; sleep 30", strings.Join(env, " "), bin)
+	// A trader's terminal: CI is unset because termenv turns colours off whenever it is set.
+	cmd := fmt.Sprintf("env -u CI %s %q -test.run='^TestHelperConsole$' -test.count=1; sleep 30", strings.Join(env, " "), bin)
 	c.tmux("new-session", "-d", "-x", "120", "-y", "40", "-s", "ui", cmd)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", c.socket, "kill-server").Run() })
 	return c
