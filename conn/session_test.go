@@ -349,3 +349,49 @@ func TestSmallBarPacing(t *testing.T) {
 		}
 	}
 }
+
+func TestLatencyBelowAndAboveTheTimeout(t *testing.T) {
+	sim, s, rec, _ := readyWithBars(t, ibsim.Config{}, nil)
+	held := s.Stats().LocalAddr
+	// 10 ms is well inside the 50 ms timeout: pings keep succeeding on the same socket.
+	sim.Inject(ibsim.Fault{Kind: "latency", MS: 10})
+	mark := rec.len()
+	ok := 0
+	for ok < 3 {
+		var ev Event
+		ev, mark = rec.waitFor(t, mark, 2*time.Second, "answered pings under latency", func(ev Event) bool { _, is := ev.(PingResult); return is })
+		if p := ev.(PingResult); p.Sample.OK {
+			ok++
+		}
+	}
+	if st := s.Stats(); st.State != Ready || st.LocalAddr != held {
+		t.Fatalf("10 ms latency: state %s, socket %s (was %s)", st.State, st.LocalAddr, held)
+	}
+	// 200 ms is past the timeout: the session misses pings and leaves ready, then recovers once cleared.
+	sim.Inject(ibsim.Fault{Kind: "latency", MS: 200})
+	_, mark = rec.waitFor(t, mark, 3*time.Second, "leaving ready on late pings", leftReady)
+	assertSocketGone(t, held)
+	sim.ClearFaults()
+	rec.waitFor(t, mark, 5*time.Second, "ready once replies are prompt", isState(Ready))
+}
+
+func TestMaxClientsRejectsThenRecovers(t *testing.T) {
+	sim := startSim(t, ibsim.Config{})
+	other, err := Dial(context.Background(), Options{Addr: sim.Addr(), ClientID: 99})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := sim.Inject(ibsim.Fault{Kind: "max_clients", N: 1}); err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder()
+	startSession(t, fastConfig(sim.Addr(), rec))
+	ev, mark := rec.waitFor(t, 0, 3*time.Second, "backoff when the gateway is full", isState(Backoff))
+	if r := ev.(StateChange).Reason; !strings.Contains(r, "502") {
+		t.Errorf("backoff reason %q does not carry the gateway's 502", r)
+	}
+	sim.ClearFaults()
+	rec.waitFor(t, mark, 5*time.Second, "ready once there is room", isState(Ready))
+	assertNoCloseWaitOfOurs(t, sim.Port())
+}
