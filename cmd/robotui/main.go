@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 )
 
@@ -57,7 +58,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string)
 		case "config":
 			return runConfig(args[1:], stdout, stderr, env)
 		case "version":
-			fmt.Fprintf(stdout, "robotui %s\n", version)
+			fmt.Fprintf(stdout, "robotui %s\n", buildVersion())
 			return 0
 		case "help":
 			printUsage(stdout)
@@ -65,6 +66,28 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string)
 		}
 	}
 	return runConsole(args, stdin, stdout, stderr, env)
+}
+
+// buildVersion is the -ldflags version (make build), else what the Go
+// toolchain recorded: the module version of `go install ...@vX`, or the
+// VCS revision of a build from a checkout.
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return version
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			return "dev-" + s.Value[:12]
+		}
+	}
+	return version
 }
 
 func printUsage(w io.Writer) {
