@@ -396,19 +396,19 @@ func (s *Session) serve(c *Client) string {
 	}
 }
 
-// dropClient closes a finished client and forgets what was sent on it. The
-// loss is reported before anything else; a connection judged dead is closed
-// at once, one we chose to leave is closed cleanly.
+// dropClient closes a finished client and forgets what was sent on it. A
+// connection judged dead is closed at once, one we chose to leave is closed
+// cleanly; the loss is reported as soon as the socket is gone.
 func (s *Session) dropClient(c *Client, reason string) {
-	if s.exit == exitClose {
+	switch {
+	case s.exit == exitClose:
 		c.Close()
-	} else {
+	case s.exit == exitImmediate || strings.HasPrefix(reason, "1300"):
+		c.Close()
 		s.setState(Disconnected, reason, 0, time.Time{})
-		if s.exit == exitImmediate || strings.HasPrefix(reason, "1300") {
-			c.Close()
-		} else {
-			c.Abort()
-		}
+	default:
+		c.Abort()
+		s.setState(Disconnected, reason, 0, time.Time{})
 	}
 	s.client = nil
 	s.open = 0
