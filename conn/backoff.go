@@ -46,7 +46,7 @@ func (b *backoff) next() time.Duration {
 		r = b.rand
 	}
 	d *= 1 + b.cfg.Jitter*(2*r()-1)
-	return time.Duration(d)
+	return time.Duration(math.Min(d, float64(b.cfg.Max)))
 }
 
 func (b *backoff) reset() { b.n = 0 }

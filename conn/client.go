@@ -118,7 +118,12 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 		}
 		return nil, &DialError{Addr: opts.Addr, Stage: stage, Err: classify(ctx, err)}
 	}
-	d := net.Dialer{KeepAliveConfig: net.KeepAliveConfig{Enable: true, Idle: 15 * time.Second, Interval: 5 * time.Second, Count: 3}}
+	d := net.Dialer{
+		KeepAliveConfig: net.KeepAliveConfig{Enable: true, Idle: 15 * time.Second, Interval: 5 * time.Second, Count: 3},
+		// No racing of IPv4 against IPv6 for a name with both: the loser would
+		// be a connect-and-close, the very probe that leaves zombies.
+		FallbackDelay: -1,
+	}
 	nc, err := d.DialContext(ctx, "tcp", opts.Addr)
 	if err != nil {
 		return fail(err)
@@ -161,6 +166,11 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 	}
 	if err := c.awaitReady(fr); err != nil {
 		return fail(err)
+	}
+	// Stop the cancel hook before clearing the deadline; if it already ran,
+	// the dial was cancelled or timed out and the connection is not ours to keep.
+	if !stop() {
+		return fail(classify(ctx, context.DeadlineExceeded))
 	}
 	nc.SetDeadline(time.Time{})
 	c.live.Store(true)

@@ -187,16 +187,21 @@ func (c *Client) Positions(ctx context.Context) ([]wire.PositionData, error) {
 // AccountSummary asks for the given tags (comma-separated) of all accounts.
 func (c *Client) AccountSummary(ctx context.Context, tags string) ([]wire.AccountSummary, error) {
 	reqID := c.NextReqID()
-	out := make(chan error, 1)
-	var got []wire.AccountSummary
+	type result struct {
+		rows []wire.AccountSummary
+		err  error
+	}
+	out := make(chan result, 1)
+	var got []wire.AccountSummary // the reader's own until it hands them over
 	c.route(reqID, func(m wire.Message) {
 		switch m := m.(type) {
 		case *wire.AccountSummary:
 			got = append(got, *m)
 		case *wire.AccountSummaryEnd:
-			trySend(out, nil)
+			trySend(out, result{rows: got})
+			got = nil
 		case *wire.ErrMsg:
-			trySend(out, fmt.Errorf("account summary: %d %s", m.Code, m.Text))
+			trySend(out, result{err: fmt.Errorf("account summary: %d %s", m.Code, m.Text)})
 		}
 	})
 	defer func() {
@@ -207,8 +212,8 @@ func (c *Client) AccountSummary(ctx context.Context, tags string) ([]wire.Accoun
 		return nil, err
 	}
 	select {
-	case err := <-out:
-		return got, err
+	case r := <-out:
+		return r.rows, r.err
 	case <-c.done:
 		return nil, c.err
 	case <-ctx.Done():

@@ -39,6 +39,12 @@ type Config struct {
 	// MaxOpenBackfills bounds historical requests awaiting their answer
 	// (IB allows 50); default 40.
 	MaxOpenBackfills int
+	// RetryDelay is how long an interrupted subscription waits before it is
+	// asked again; default 15 s, IB's pacing window for identical requests.
+	RetryDelay time.Duration
+	// StableAfter is how long a connection must stay up before the reconnect
+	// backoff starts over from Initial; default 10 s.
+	StableAfter time.Duration
 	// Observer receives every event, from the session goroutine, in order.
 	// It must not block.
 	Observer func(Event)
@@ -74,6 +80,12 @@ func (c *Config) defaults() {
 	}
 	if c.MaxOpenBackfills <= 0 {
 		c.MaxOpenBackfills = 40
+	}
+	if c.RetryDelay <= 0 {
+		c.RetryDelay = 15 * time.Second
+	}
+	if c.StableAfter <= 0 {
+		c.StableAfter = 10 * time.Second
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -136,6 +148,8 @@ type Session struct {
 	idOffset int
 	misses   int
 	queue    []*Subscription
+	cancels  []int // cancels waiting for the pacer
+	dialing  bool  // a Dial is under way
 	open     int
 	limiter  *rate.Limiter
 	small    smallBarPacer
@@ -242,6 +256,9 @@ func (s *Session) run() {
 		wait = s.exit != exitImmediate
 		s.exit = exitNone
 	}
+	for _, sub := range s.activeSubs() {
+		sub.stopRetry()
+	}
 	s.setState(Closed, "closed", 0, time.Time{})
 }
 
@@ -321,6 +338,9 @@ func (s *Session) dial() (*Client, error) {
 		c, err := Dial(ctx, opts)
 		res <- result{c, err}
 	}()
+	s.dialing = true
+	defer func() { s.dialing = false }()
+	closed := s.ctx.Done()
 	for {
 		select {
 		case r := <-res:
@@ -328,8 +348,9 @@ func (s *Session) dial() (*Client, error) {
 				s.drainInbox(r.c) // notices that came with the handshake
 			}
 			return r.c, r.err
-		case <-s.ctx.Done():
+		case <-closed:
 			s.exit = exitClose
+			closed = nil // once is enough: now wait for Dial to give up
 			cancel()
 		case <-s.in.wake:
 			s.drainInbox(nil)
@@ -344,7 +365,6 @@ func (s *Session) dial() (*Client, error) {
 // it; it returns the reason.
 func (s *Session) serve(c *Client) string {
 	s.client = c
-	s.backoff.reset()
 	s.misses = 0
 	s.mu.Lock()
 	s.st.ServerVersion, s.st.Accounts, s.st.ConnTime = c.ServerVersion(), c.Accounts(), c.ConnTime()
@@ -357,8 +377,25 @@ func (s *Session) serve(c *Client) string {
 	k := s.cfg.Keepalive
 	tick := time.NewTicker(k.Interval)
 	defer tick.Stop()
-	var ping *inflight
-	defer func() { ping.stop() }()
+	// The backoff starts over only once the connection has proved stable, so
+	// a gateway that drops every session right after the handshake is not
+	// met with a reconnect every 250 ms: that churn is what makes zombies.
+	stable := time.NewTimer(s.cfg.StableAfter)
+	defer stable.Stop()
+	// Pings go out on every tick, answered or not, so that a stall is caught
+	// within interval×max_misses + timeout whatever the settings.
+	var pings []*inflight // oldest first; replies come back in order
+	defer func() {
+		for _, p := range pings {
+			p.stop()
+		}
+	}()
+	head := func() *inflight {
+		if len(pings) == 0 {
+			return nil
+		}
+		return pings[0]
+	}
 	for {
 		select {
 		case <-c.Done():
@@ -366,23 +403,22 @@ func (s *Session) serve(c *Client) string {
 		case <-s.ctx.Done():
 			s.exit = exitClose
 			return "closed"
+		case <-stable.C:
+			s.backoff.reset()
 		case <-tick.C:
-			if ping == nil {
-				ping = s.startPing(c)
-			}
-		case rtt := <-ping.reply():
-			ping.stop()
-			s.recordPing(PingSample{At: ping.sent, RTT: rtt, OK: true})
-			ping = nil
-		case <-ping.expired():
-			ping.stop()
-			s.recordPing(PingSample{At: ping.sent, RTT: k.Timeout, OK: false})
-			ping = nil
+			pings = append(pings, s.startPing(c))
+		case rtt := <-head().reply():
+			p := pings[0]
+			p.stop()
+			pings = pings[1:]
+			s.recordPing(PingSample{At: p.sent, RTT: rtt, OK: true})
+		case <-head().expired():
+			p := pings[0]
+			pings = pings[1:]
+			s.recordPing(PingSample{At: p.sent, RTT: k.Timeout, OK: false})
 			if s.misses >= k.MaxMisses {
 				return fmt.Sprintf("keepalive: %d pings missed", s.misses)
 			}
-			ping = s.startPing(c) // the next ping goes at once, so a stall is caught within interval×misses+timeout
-			tick.Reset(k.Interval)
 		case <-s.in.wake:
 			if why := s.drainInbox(c); why != "" {
 				return why
@@ -412,6 +448,7 @@ func (s *Session) dropClient(c *Client, reason string) {
 	}
 	s.client = nil
 	s.open = 0
+	s.cancels = nil
 	s.pacer.Stop()
 	s.mu.Lock()
 	s.st.LocalAddr = ""
@@ -435,7 +472,8 @@ func (s *Session) drainInbox(c *Client) string {
 	for _, item := range s.in.take() {
 		switch v := item.(type) {
 		case Stage:
-			if v == StageVersion {
+			// A stage from a dial that has already ended is old news.
+			if v == StageVersion && s.dialing {
 				s.setState(Handshaking, "tcp connected", s.st.Attempt, time.Time{})
 			}
 		case wire.ErrMsg:

@@ -395,3 +395,42 @@ func TestMaxClientsRejectsThenRecovers(t *testing.T) {
 	rec.waitFor(t, mark, 5*time.Second, "ready once there is room", isState(Ready))
 	assertNoCloseWaitOfOurs(t, sim.Port())
 }
+
+func TestErrorsInterruptOrRefuse(t *testing.T) {
+	s := NewSession(Config{Addr: "127.0.0.1:1", RetryDelay: time.Hour})
+	defer s.Close()
+	tests := []struct {
+		name   string
+		live   bool
+		code   int
+		text   string
+		status SubStatus
+	}{
+		{"unknown symbol on the first request", false, 200, "No security definition has been found for the request", SubFailed},
+		{"no data on the first request", false, 162, "Historical Market Data Service error message:HMDS query returned no data", SubFailed},
+		{"pacing on the first request", false, 162, "Historical Market Data Service error message:Historical data request pacing violation", SubQueued},
+		{"live updates lost after a nightly reset", true, 10182, "Failed to request live updates (disconnected).", SubQueued},
+		{"live query cancelled", true, 162, "Historical Market Data Service error message:API historical data query cancelled: 1001", SubQueued},
+		{"spurious 200 during maintenance on a live subscription", true, 200, "No security definition has been found for the request", SubQueued},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sub := &Subscription{s: s, reqID: 1001, awaiting: !tt.live, live: tt.live, handler: func(BarEvent) {}}
+			if sub.awaiting {
+				s.open = 1
+			}
+			s.onReqDone(reqDone{sub: sub, reqID: 1001, code: tt.code, text: tt.text})
+			st, detail := sub.Status()
+			if st != tt.status {
+				t.Errorf("status %s (%s), want %s", st, detail, tt.status)
+			}
+			if (st == SubQueued) != (sub.retry != nil) {
+				t.Errorf("retry scheduled = %v for status %s", sub.retry != nil, st)
+			}
+			if sub.reqID != 0 || s.open != 0 {
+				t.Errorf("request not released: reqID %d, open %d", sub.reqID, s.open)
+			}
+			sub.stopRetry()
+		})
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/robotui/robotui/conn/wire"
 )
 
 // SubStatus is where a subscription stands on the current connection.
@@ -32,6 +34,8 @@ type Subscription struct {
 	reqID    int  // id on the current connection; 0 when not sent on it
 	awaiting bool // counts against the open-backfill limit
 	sentOnce bool
+	live     bool        // a backfill has been answered at least once
+	retry    *time.Timer // a pending retry after an interruption
 
 	mu     sync.Mutex
 	status SubStatus
@@ -72,8 +76,9 @@ func (sub *Subscription) Refresh() {
 }
 
 // SubscribeBars registers a bar subscription. h receives every BarEvent;
-// it is called from the session's and the reader's goroutines, one call at a
-// time per connection, and must not block.
+// it is called from the session's and the reader's goroutines (possibly at
+// the same time around a resubscription), so it must be safe for concurrent
+// use, and it must not block.
 func (s *Session) SubscribeBars(req BarRequest, h func(BarEvent)) *Subscription {
 	s.mu.Lock()
 	s.subID++
@@ -81,7 +86,7 @@ func (s *Session) SubscribeBars(req BarRequest, h func(BarEvent)) *Subscription 
 	s.subs[sub.id] = sub
 	s.mu.Unlock()
 	s.do(func() {
-		if s.client != nil {
+		if s.client != nil && sub.reqID == 0 { // a (re)connect may have sent it already
 			s.enqueue(sub, "")
 			s.pump()
 		}
@@ -108,25 +113,34 @@ func (s *Session) activeSubs() []*Subscription {
 	return out
 }
 
-// requeueAll queues every subscription not failed for good, after a (re)connect.
+// requeueAll queues every subscription after a (re)connect or 1101/1102:
+// one refused before is asked again, since gateways refuse spuriously
+// around their nightly maintenance.
 func (s *Session) requeueAll(reason string) {
 	s.queue = s.queue[:0]
 	for _, sub := range s.activeSubs() {
-		if st, _ := sub.Status(); st == SubFailed || st == SubCancelled {
+		if st, _ := sub.Status(); st == SubCancelled {
 			continue
 		}
+		sub.stopRetry()
 		s.enqueue(sub, reason)
 	}
 }
 
+func (sub *Subscription) stopRetry() {
+	if sub.retry != nil {
+		sub.retry.Stop()
+		sub.retry = nil
+	}
+}
+
 // resubscribeAll re-requests everything on the same connection after 1101
-// or 1102. After 1101 the gateway has dropped the requests itself.
+// or 1102. The old requests are cancelled first (after 1101 the gateway has
+// usually dropped them; a cancel of a gone request only draws a harmless 366).
 func (s *Session) resubscribeAll(c *Client, code int) {
 	for _, sub := range s.activeSubs() {
-		if sub.reqID != 0 && code != 1101 {
-			c.CancelBars(sub.reqID)
-		} else if sub.reqID != 0 {
-			c.unroute(sub.reqID)
+		if sub.reqID != 0 {
+			s.queueCancel(sub.reqID)
 		}
 		sub.reqID, sub.awaiting = 0, false
 	}
@@ -148,10 +162,20 @@ func (s *Session) enqueue(sub *Subscription, reason string) {
 	}
 }
 
+// queueCancel stops delivery for reqID now and sends its cancel through the
+// pacer, so that a mass resubscription never bursts past IB's message rate.
+func (s *Session) queueCancel(reqID int) {
+	if s.client != nil {
+		s.client.unroute(reqID)
+		s.cancels = append(s.cancels, reqID)
+	}
+}
+
 // withdraw cancels sub's request on the current connection, if any.
 func (s *Session) withdraw(sub *Subscription) {
-	if sub.reqID != 0 && s.client != nil {
-		s.client.CancelBars(sub.reqID)
+	sub.stopRetry()
+	if sub.reqID != 0 {
+		s.queueCancel(sub.reqID)
 	}
 	if sub.awaiting {
 		s.open--
@@ -174,18 +198,29 @@ func (s *Session) cancelSub(sub *Subscription) {
 // Requests for small bars (30 secs or less) also keep IB's strict rules: no
 // identical request within 15 s, at most 60 in any 10 minutes.
 func (s *Session) pump() {
+	if s.client == nil {
+		return
+	}
+	for len(s.cancels) > 0 {
+		if d := s.reserve(); d > 0 {
+			s.pacer.Reset(d)
+			return
+		}
+		if s.client.send(&wire.CancelHistoricalData{ReqID: s.cancels[0]}) != nil {
+			return // the client is dying; serve sees it
+		}
+		s.cancels = s.cancels[1:]
+	}
 	now := time.Now()
 	var wait time.Duration
-	for i := 0; i < len(s.queue) && s.client != nil && s.open < s.cfg.MaxOpenBackfills; {
+	for i := 0; i < len(s.queue) && s.open < s.cfg.MaxOpenBackfills; {
 		sub := s.queue[i]
 		if d := s.small.wait(sub, now); d > 0 {
 			wait = minPositive(wait, d)
 			i++
 			continue
 		}
-		r := s.limiter.Reserve()
-		if d := r.Delay(); d > 0 {
-			r.Cancel()
+		if d := s.reserve(); d > 0 {
 			wait = minPositive(wait, d)
 			break
 		}
@@ -203,6 +238,17 @@ func (s *Session) pump() {
 	if wait > 0 {
 		s.pacer.Reset(wait)
 	}
+}
+
+// reserve takes one token from the message-rate limiter; a positive result
+// is how long to wait for it instead.
+func (s *Session) reserve() time.Duration {
+	r := s.limiter.Reserve()
+	if d := r.Delay(); d > 0 {
+		r.Cancel()
+		return d
+	}
+	return 0
 }
 
 func minPositive(a, b time.Duration) time.Duration {
@@ -280,8 +326,12 @@ func (s *Session) deliver(sub *Subscription, reqID int) func(BarEvent) {
 	}
 }
 
-// onReqDone frees an open-request slot; a pacing violation is retried later,
-// any other refusal marks the subscription failed.
+// onReqDone frees an open-request slot. An error on a request is a refusal
+// only when the subscription was never answered and the gateway says the
+// request itself is wrong (no such security, invalid request, no data): then
+// the subscription is failed until the next reconnect or Refresh. Anything
+// else (10182 after a nightly reset, "query cancelled", pacing) interrupts
+// it, and it is asked again after Config.RetryDelay.
 func (s *Session) onReqDone(d reqDone) {
 	sub := d.sub
 	if sub.reqID != d.reqID {
@@ -291,28 +341,50 @@ func (s *Session) onReqDone(d reqDone) {
 		sub.awaiting = false
 		s.open--
 	}
-	switch {
-	case d.code == 0:
-	case d.code == 162 && strings.Contains(strings.ToLower(d.text), "pacing"):
+	if d.code == 0 {
+		sub.live = true
+		s.pump()
+		return
+	}
+	if s.client != nil {
 		s.client.unroute(d.reqID)
-		sub.reqID = 0
-		sub.set(SubQueued, "pacing violation: retrying in 15 s")
-		time.AfterFunc(15*time.Second, func() {
-			s.do(func() {
-				if st, _ := sub.Status(); s.client != nil && sub.reqID == 0 && st != SubCancelled {
-					s.enqueue(sub, "pacing retry")
-					s.pump()
-				}
-			})
-		})
-	default:
-		if s.client != nil {
-			s.client.unroute(d.reqID)
-		}
-		sub.reqID = 0
-		sub.set(SubFailed, fmt.Sprintf("%d %s", d.code, d.text))
+	}
+	sub.reqID = 0
+	why := fmt.Sprintf("%d %s", d.code, d.text)
+	if !sub.live && isRefusal(d.code, d.text) {
+		sub.set(SubFailed, why)
+	} else {
+		sub.set(SubQueued, why+": retrying in "+s.cfg.RetryDelay.String())
+		s.retryLater(sub)
 	}
 	s.pump()
+}
+
+// retryLater queues sub again after Config.RetryDelay, unless a reconnect or a
+// Refresh asks for it first. The timer is the session's: Close stops it.
+func (s *Session) retryLater(sub *Subscription) {
+	sub.stopRetry()
+	sub.retry = time.AfterFunc(s.cfg.RetryDelay, func() {
+		s.do(func() {
+			sub.retry = nil
+			if st, _ := sub.Status(); s.client != nil && sub.reqID == 0 && st != SubCancelled {
+				s.enqueue(sub, "retry")
+				s.pump()
+			}
+		})
+	})
+}
+
+// isRefusal reports errors that say the request itself cannot be served.
+func isRefusal(code int, text string) bool {
+	switch code {
+	case 200, 321:
+		return true
+	case 162:
+		t := strings.ToLower(text)
+		return strings.Contains(t, "no data") || strings.Contains(t, "returned no")
+	}
+	return false
 }
 
 // isWarning reports IB codes that are informational even when tied to a request.

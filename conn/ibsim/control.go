@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 )
 
 const maxControlBody = 64 << 10
@@ -20,6 +22,20 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	if !loopbackRemote(r.RemoteAddr) {
 		writeError(w, http.StatusForbidden, fmt.Sprintf("control endpoint is loopback only; %s refused", r.RemoteAddr))
 		return
+	}
+	// A web page in a local browser is on loopback too: refuse a foreign Host
+	// (DNS rebinding) and a foreign Origin (a cross-site request); curl and
+	// scripts send neither.
+	if !loopbackName(hostOnly(r.Host)) {
+		writeError(w, http.StatusForbidden, fmt.Sprintf("Host %q is not a loopback name", r.Host))
+		return
+	}
+	if o := r.Header.Get("Origin"); o != "" {
+		u, err := url.Parse(o)
+		if err != nil || !loopbackName(u.Hostname()) {
+			writeError(w, http.StatusForbidden, fmt.Sprintf("requests from origin %q are refused", o))
+			return
+		}
 	}
 	switch r.URL.Path {
 	case "/state":
@@ -96,4 +112,21 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
+}
+
+// hostOnly strips a port from a Host header value.
+func hostOnly(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
+	}
+	return strings.Trim(hostport, "[]")
+}
+
+// loopbackName reports "localhost" and loopback IP literals.
+func loopbackName(h string) bool {
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }

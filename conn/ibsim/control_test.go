@@ -157,11 +157,25 @@ func TestControlIsLoopbackOnly(t *testing.T) {
 			t.Errorf("from %s: %d %s", remote, rec.Code, rec.Body.String())
 		}
 	}
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest("GET", "/state", nil)
-	req.RemoteAddr = "[::1]:4000"
-	s.Handler().ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK {
-		t.Errorf("from ::1: %d", rec.Code)
+	for _, tt := range []struct {
+		name, host, origin string
+		want               int
+	}{
+		{"curl from ::1", "[::1]:4003", "", http.StatusOK},
+		{"localhost", "localhost:4003", "", http.StatusOK},
+		{"a loopback page", "127.0.0.1:4003", "http://127.0.0.1:8080", http.StatusOK},
+		{"DNS rebinding", "evil.example:4003", "", http.StatusForbidden},
+		{"a cross-site page", "127.0.0.1:4003", "https://evil.example", http.StatusForbidden},
+	} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/faults", strings.NewReader(`{"kind":"latency","ms":1}`))
+		req.RemoteAddr, req.Host = "[::1]:4000", tt.host
+		if tt.origin != "" {
+			req.Header.Set("Origin", tt.origin)
+		}
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code != tt.want {
+			t.Errorf("%s: %d %s, want %d", tt.name, rec.Code, rec.Body.String(), tt.want)
+		}
 	}
 }

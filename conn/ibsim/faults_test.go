@@ -2,6 +2,7 @@ package ibsim
 
 import (
 	"errors"
+	"io"
 	"net"
 	"strconv"
 	"strings"
@@ -149,18 +150,29 @@ func TestFaultCodes(t *testing.T) {
 		t.Error("no updates after 1102 (data maintained)")
 	}
 	inject(t, s, Fault{Kind: FaultCodes, Codes: []int{1100, 1101}})
-	c.until(isCode(1101))
+	cancelled := false
+	for _, m := range c.until(isCode(1101)) {
+		if e, ok := m.(*wire.ErrMsg); ok && e.Code == 162 && e.ReqID == 1 && strings.Contains(e.Text, "query cancelled") {
+			cancelled = true
+		}
+	}
+	if !cancelled {
+		t.Error("1101 did not end the live bar request with 162 query cancelled")
+	}
 	waitFor(t, s, "subscriptions dropped", func(st State) bool { cs, _ := st.Client(c.local()); return cs.Subscriptions == 0 })
 	if n := updates(); n != 0 {
 		t.Errorf("%d updates after 1101 (data lost): the client must resubscribe", n)
 	}
-	inject(t, s, Fault{Kind: FaultCodes, Codes: []int{1300, 2103, 2104}})
-	reset := c.until(isCode(1300))[0].(*wire.ErrMsg)
+	inject(t, s, Fault{Kind: FaultCodes, Codes: []int{2103, 1300}})
+	c.until(isCode(2103))
+	msgs := c.until(isCode(1300))
+	reset := msgs[len(msgs)-1].(*wire.ErrMsg)
 	if !strings.HasSuffix(reset.Text, "reconnect on port "+strconv.Itoa(s.Port())+".") {
 		t.Errorf("1300 text %q", reset.Text)
 	}
-	c.until(isCode(2104))
-	c.fence() // 1300 is only a notice: the socket stays open
+	if _, err := c.read(); !errors.Is(err, io.EOF) {
+		t.Errorf("after 1300: %v, want EOF (the gateway drops the connection)", err)
+	}
 }
 
 func TestFaultBadFrames(t *testing.T) {

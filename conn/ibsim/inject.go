@@ -235,9 +235,20 @@ func (s *Server) sendCodeLocked(code int) {
 			c.paused = true
 		case 1101:
 			c.paused = false
+			// Gateways end each live bar request with a 162 when data is lost.
+			for id := range c.hist {
+				c.send(s.errMsg(id, 162, "Historical Market Data Service error message:API historical data query cancelled: "+strconv.Itoa(id)))
+			}
 			s.dropSubsLocked(c)
 		case 1102:
 			c.paused = false
+		}
+		if code == 1300 {
+			// "...this connection is being dropped": the gateway closes after saying so.
+			it := c.encode(s.errMsg(-1, code, text))
+			it.closeAfter = true
+			c.enqueue(it)
+			continue
 		}
 		c.send(s.errMsg(-1, code, text))
 	}

@@ -126,8 +126,8 @@ func checkHistoricalAnswer(t *testing.T, msgs []wire.Message, v int) {
 			if len(hd.Bars) != 30 { // the first day starts after now-30d
 				t.Errorf("1 M of days: %d bars, want 29 complete + 1 partial", len(hd.Bars))
 			}
-			if d := hd.Bars[0].Date; len(d) != 10 {
-				t.Errorf("formatDate 2 date %q, want epoch seconds", d)
+			if d := hd.Bars[0].Date; len(d) != len("20240204") {
+				t.Errorf("daily bar date %q with formatDate 2, want yyyymmdd as real gateways send", d)
 			}
 		}
 	}

@@ -119,14 +119,15 @@ func loadZone(name string) (*time.Location, error) {
 	return time.LoadLocation(name)
 }
 
-// formatBarDate writes a bar's start for formatDate 1 (text; daily and
-// longer bars as their UTC date) or 2 (epoch seconds).
+// formatBarDate writes a bar's start: daily and longer bars as their date
+// "yyyymmdd" whatever formatDate says, as real gateways do; intraday bars as
+// epoch seconds (formatDate 2) or New York text (formatDate 1).
 func formatBarDate(start, size int64, formatDate int) string {
-	if formatDate == 2 {
-		return strconv.FormatInt(start, 10)
-	}
 	if size >= secondsPerDay {
 		return time.Unix(start, 0).UTC().Format("20060102")
+	}
+	if formatDate == 2 {
+		return strconv.FormatInt(start, 10)
 	}
 	return time.Unix(start, 0).In(newYork).Format("20060102 15:04:05")
 }

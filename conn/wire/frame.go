@@ -26,6 +26,9 @@ var (
 // so a peer announcing 16 MiB and sending nothing costs us nothing.
 const readChunk = 64 << 10
 
+// keepBuffer is the most a Reader keeps between frames.
+const keepBuffer = 1 << 20
+
 // Reader reads frames from a byte stream into one reusable buffer.
 type Reader struct {
 	r   io.Reader
@@ -46,6 +49,9 @@ func (r *Reader) ReadFrame() ([]byte, error) {
 	n, err := checkLength(binary.BigEndian.Uint32(r.hdr[:]))
 	if err != nil {
 		return nil, err
+	}
+	if cap(r.buf) > keepBuffer {
+		r.buf = nil // one giant frame must not pin megabytes for the connection's life
 	}
 	r.buf = r.buf[:0]
 	for len(r.buf) < n {

@@ -1,5 +1,7 @@
 package wire
 
+import "math"
+
 // Server → client messages (PROTOCOL.md section 4, "Incoming").
 
 // Tick types robotui reads.
@@ -424,7 +426,11 @@ func (m *PositionData) AppendFields(dst []byte, v int) []byte {
 	dst = AppendString(dst, c.Currency)
 	dst = AppendString(dst, c.LocalSymbol)
 	dst = AppendString(dst, c.TradingClass)
-	dst = appendDecimal(dst, m.Position, v)
+	if v >= VersionFractionalPositions {
+		dst = AppendFloat(dst, m.Position)
+	} else {
+		dst = AppendInt(dst, int64(math.Round(m.Position)))
+	}
 	return AppendFloat(dst, m.AvgCost)
 }
 func (m *PositionData) Decode(p []byte, _ int) error {

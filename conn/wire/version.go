@@ -10,6 +10,7 @@ const (
 	VersionTradingClass        = 68
 	VersionLinking             = 70
 	VersionOptionalCaps        = 72
+	VersionFractionalPositions = 101 // POSITION_DATA's position becomes a double
 	VersionSmartComponents     = 114 // REQ_MKT_DATA gains regulatorySnapshot
 	VersionSyntRealtimeBars    = 124
 	VersionEncodeMsgASCII7     = 153
