@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 // scanLoop reads the gateway port's socket table every ScanInterval (and
 // at once when asked), never by connecting to the port.
 func (e *Engine) scanLoop() {
+	e.scanner.SetGateway(e.gatewayAddrs())
 	tick := time.NewTicker(e.opts.ScanInterval)
 	defer tick.Stop()
 	known := map[string]bool{} // zombies already reported, by "local remote"
@@ -206,4 +210,26 @@ func splitSockets(pairs []string) (local, remote string) {
 		ls, rs = append(ls, l), append(rs, r)
 	}
 	return strings.Join(ls, ","), strings.Join(rs, ",")
+}
+
+// gatewayAddrs resolves the gateway's host once, so that scans count only
+// the gateway's connections and never another server's on the same port.
+// A host that cannot be resolved matches nothing, and says so.
+func (e *Engine) gatewayAddrs() []netip.Addr {
+	host, _, err := net.SplitHostPort(e.opts.Session.Addr)
+	if err == nil {
+		if a, perr := netip.ParseAddr(host); perr == nil {
+			return []netip.Addr{a}
+		}
+		ctx, cancel := context.WithTimeout(e.ctx, 5*time.Second)
+		defer cancel()
+		var addrs []netip.Addr
+		if addrs, err = net.DefaultResolver.LookupNetIP(ctx, "ip", host); err == nil {
+			return addrs
+		}
+	}
+	text := fmt.Sprintf("gateway host of %q not resolved (%v): no socket counts as the gateway's", e.opts.Session.Addr, err)
+	e.events.add(time.Now(), slog.LevelWarn, EventScanError, text,
+		slog.Int("port", e.opts.GatewayPort), slog.String("error", text))
+	return []netip.Addr{}
 }

@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -40,6 +42,7 @@ func runZombies(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("robotui zombies", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	port := fs.Int("port", 4002, "gateway `port` to inspect")
+	host := fs.String("host", "127.0.0.1", "gateway `host`: only connections to it count (another server on the same port is not the gateway)")
 	asJSON := fs.Bool("json", false, "print one JSON object (see DESIGN.md) instead of a table")
 	kill := fs.Bool("kill", false, "signal the owners of client-side zombies the policy allows")
 	yes := fs.Bool("yes", false, "with --kill: do not ask for confirmation")
@@ -66,7 +69,13 @@ func runZombies(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail("--yes confirms --kill; without --kill nothing is signalled")
 	}
 
-	table, err := sockets.NewScanner().Scan(*port, true)
+	addrs, err := resolveHost(*host)
+	if err != nil {
+		return fail("--host %s: %v", *host, err)
+	}
+	scanner := sockets.NewScanner()
+	scanner.SetGateway(addrs)
+	table, err := scanner.Scan(*port, true)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -120,4 +129,14 @@ func runZombies(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail("write: %v", err)
 	}
 	return status
+}
+
+// resolveHost turns the gateway host into its addresses.
+func resolveHost(host string) ([]netip.Addr, error) {
+	if a, err := netip.ParseAddr(host); err == nil {
+		return []netip.Addr{a}, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 }

@@ -26,6 +26,7 @@ type Scanner struct {
 	rows     []rawSocket
 	owners   []*Process
 	finder   *ownerFinder
+	gateway  *gatewayAddrs // nil: every socket on the port
 }
 
 // NewScanner returns a Scanner over /proc.
@@ -45,6 +46,9 @@ func (s *Scanner) ScanContext(ctx context.Context, port int, withOwners bool) (T
 	defer s.mu.Unlock()
 	if s.rows, err = s.readTable(p); err != nil {
 		return Table{}, err
+	}
+	if s.gateway != nil {
+		s.rows = s.gateway.filter(s.rows, p)
 	}
 	rows := s.rows
 	var sharers map[int][]*Process

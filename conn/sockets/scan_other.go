@@ -22,11 +22,12 @@ const scanTimeout = 10 * time.Second
 // GetExtendedTcpTable on Windows). On macOS only sockets some process holds
 // are listed, so TIME_WAIT is not counted there. Safe for concurrent use.
 type Scanner struct {
-	mu     sync.Mutex
-	self   int
-	rows   []rawSocket
-	owners []*Process
-	procs  map[int]Process // by pid; valid while the start time matches
+	mu      sync.Mutex
+	self    int
+	rows    []rawSocket
+	owners  []*Process
+	procs   map[int]Process // by pid; valid while the start time matches
+	gateway *gatewayAddrs   // nil: every socket on the port
 }
 
 // NewScanner returns a Scanner.
@@ -51,6 +52,9 @@ func (s *Scanner) ScanContext(ctx context.Context, port int, withOwners bool) (T
 	}
 	var holders map[int][]int
 	s.rows, holders = tableRows(stats, p, s.rows[:0])
+	if s.gateway != nil {
+		s.rows, holders = keepRows(s.rows, holders, s.gateway.keeper(s.rows, p))
+	}
 	seen := map[int]*Process{}
 	s.owners = s.owners[:0]
 	var sharers map[int][]*Process
