@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -34,7 +35,9 @@ func Run(b Backend, opts Options, in io.Reader, out io.Writer) error {
 	if fm, ok := final.(Model); !ok || (!fm.closed && !fm.stopped) {
 		b.Close()
 	}
-	if err != nil {
+	// SIGINT (kill -INT, or ^C delivered as a signal) is a request to quit like
+	// any other: the session has been closed above.
+	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		return fmt.Errorf("ui: console: %w", err)
 	}
 	return nil

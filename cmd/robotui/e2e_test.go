@@ -8,7 +8,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -159,5 +161,51 @@ func TestE2EConsoleUnderTmux(t *testing.T) {
 	states := s.logStates()
 	if last := states[len(states)-1]; last["state"] != "closed" {
 		t.Errorf("last logged state %v, want closed", last["state"])
+	}
+}
+
+// TestE2EConsoleSIGINT: an interrupt signal closes the console like q does,
+// with exit status 0.
+func TestE2EConsoleSIGINT(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (CI installs it)")
+	}
+	dir := t.TempDir()
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("robotui-e2e-int-%d", os.Getpid()), log: filepath.Join(dir, "robotui.log")}
+	pidFile := filepath.Join(dir, "pid")
+	script := fmt.Sprintf(`echo $$ > %q; HOME=%q TERM=xterm-256color exec %q --sim --log-file %q --log-format json`, pidFile, dir, robotuiBin, s.log)
+	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", script)
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s.tmux("set-option", "-t", "e2e", "remain-on-exit", "on")
+	s.waitScreen("READY", 20*time.Second, has("READY"))
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(pid, syscall.SIGINT); err != nil { // our own child, through tmux
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for ; ; <-tick.C {
+		out := strings.TrimSpace(s.tmux("display-message", "-p", "-t", "e2e", "#{pane_dead} #{pane_dead_status}"))
+		if strings.HasPrefix(out, "1 ") {
+			if out != "1 0" {
+				t.Fatalf("after SIGINT: pane dead with status %q, want 0", strings.TrimPrefix(out, "1 "))
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("robotui still running 10 s after SIGINT (%q)", out)
+		}
+	}
+	states := s.logStates()
+	if len(states) == 0 || states[len(states)-1]["state"] != "closed" {
+		t.Errorf("the session was not closed before exit: %v", states)
 	}
 }

@@ -201,7 +201,7 @@ func normalise(names []string) ([]string, error) {
 	}
 	out := make([]string, 0, len(names))
 	for _, n := range names {
-		k, err := canonical(n)
+		k, err := Canonical(n)
 		if err != nil {
 			return nil, err
 		}

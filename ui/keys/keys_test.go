@@ -88,7 +88,7 @@ func TestCanonicalMatchesBubbleTea(t *testing.T) {
 		"é":         {Type: tea.KeyRunes, Runes: []rune{'é'}},
 	}
 	for name, msg := range tests {
-		got, err := canonical(name)
+		got, err := Canonical(name)
 		if err != nil {
 			t.Errorf("%q: %v", name, err)
 			continue

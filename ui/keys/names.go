@@ -21,9 +21,10 @@ var teaNames = func() map[string]bool {
 	return names
 }()
 
-// canonical turns a config key name into the string tea.KeyMsg.String()
-// gives for that key.
-func canonical(name string) (string, error) {
+// Canonical turns a config key name into the string tea.KeyMsg.String()
+// gives for that key, or says why the name is no key. The config validator
+// uses it too, so that a file it accepts is one the console accepts.
+func Canonical(name string) (string, error) {
 	n := strings.TrimSpace(name)
 	alt := ""
 	if rest, ok := strings.CutPrefix(n, "alt+"); ok && rest != "" {

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/robotui/robotui/ui/keys"
 	"math"
 	"net"
 	"regexp"
@@ -268,13 +269,24 @@ func (v *validator) keys() {
 			v.fail(f.key, nil, "expected at least one key")
 		}
 		for _, name := range names {
+			canon, err := keys.Canonical(name)
+			if name != "" && err != nil {
+				v.fail(f.key, nil, "%v", err)
+				continue
+			}
+			name := canon
 			switch prev, taken := owner[name]; {
 			case name == "":
 				v.fail(f.key, nil, "expected key names, got an empty string")
 			case taken && prev == f.key:
 				v.fail(f.key, nil, "key %q is listed twice", clip(name))
 			case taken:
-				v.fail(f.key, nil, "key %q is already bound to %s", clip(name), prev)
+				// Blame the binding that was set, not the default it collides with.
+				if at := v.blame(f.key, prev); at == f.key {
+					v.fail(f.key, nil, "key %q is already bound to %s", clip(name), prev)
+				} else {
+					v.fail(prev, nil, "key %q is already bound to %s", clip(name), f.key)
+				}
 			default:
 				owner[name] = f.key
 			}

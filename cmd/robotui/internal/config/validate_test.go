@@ -181,3 +181,20 @@ func TestValidateDefaultsBlameKey(t *testing.T) {
 		t.Errorf("message %q should start with the key", got)
 	}
 }
+
+func TestKeyNamesAreThoseTheConsoleAccepts(t *testing.T) {
+	c, err := ParseBytes("k.toml", []byte("[keys]\nreconnect = [\"ctrl-r\"]\nhelp = [\"Tab\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := Errors(c.Validate(false))
+	if len(errs) != 2 {
+		t.Fatalf("got %d errors, want 2 (a bad name, and Tab already bound as tab): %v", len(errs), c.Validate(false))
+	}
+	if e := errs[0]; e.Line != 2 || e.Key != "keys.reconnect" || !strings.Contains(e.Msg, "ctrl-r") {
+		t.Errorf("bad key name: %+v", e)
+	}
+	if e := errs[1]; e.Line != 3 || e.Key != "keys.help" || !strings.Contains(e.Msg, "already bound") {
+		t.Errorf("Tab vs tab: %+v", e)
+	}
+}
