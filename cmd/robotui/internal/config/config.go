@@ -82,7 +82,8 @@ type Reconnect struct {
 type Zombies struct {
 	// ScanInterval between socket-table scans. Default 2s.
 	ScanInterval time.Duration `toml:"scan_interval"`
-	// AutoKill signals zombie owners without asking. Default false.
+	// AutoKill signals, without asking, other processes of this user that hold client-side
+	// zombie sockets to the gateway, as the kill policy allows. Default false.
 	AutoKill bool `toml:"auto_kill"`
 	// KillGrace is how long after SIGTERM before SIGKILL. Default 3s.
 	KillGrace time.Duration `toml:"kill_grace"`
@@ -118,7 +119,7 @@ type Log struct {
 	Format string `toml:"format"`
 	// Level is "debug", "info", "warn" or "error". Default "info".
 	Level string `toml:"level"`
-	// File to log to. Default "": stderr when headless; the TUI picks a file in the state dir.
+	// File to write events to. Default "": stdout when headless; the TUI's file in the state dir.
 	File string `toml:"file"`
 }
 
