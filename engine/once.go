@@ -21,7 +21,8 @@ const (
 // closed bar, close the session cleanly. It returns ExitOK, ExitFailed when
 // some symbol failed (each failure is logged as `symbol.failed`) or
 // ExitNoSession when no session was ready within the connect timeout plus
-// a second. The engine is closed when it returns; it must not have been
+// a second. Symbols not settled within Options.OnceTimeout are reported
+// failed. The engine is closed when it returns; it must not have been
 // started.
 func (e *Engine) RunOnce(ctx context.Context) int {
 	e.life.Lock()
@@ -34,6 +35,9 @@ func (e *Engine) RunOnce(ctx context.Context) int {
 	e.startLocked()
 	e.life.Unlock()
 	defer e.Close()
+	// A cron job must end: symbols still waiting at the deadline are reported failed.
+	ctx, cancel := context.WithTimeout(ctx, e.opts.OnceTimeout)
+	defer cancel()
 
 	if err := e.awaitSettled(ctx); err != nil {
 		e.opts.Log.Error("once", "error", err.Error())

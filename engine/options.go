@@ -67,6 +67,7 @@ type Options struct {
 	EventHistory int                // events kept for the snapshot; default 300
 	PublishEvery time.Duration      // snapshot rate limit; default 100 ms
 	PriceEvery   time.Duration      // how often revisions of forming bars alone are published; default 1 s
+	OnceTimeout  time.Duration      // RunOnce's overall deadline; default 2 min
 	Now          func() time.Time   // default time.Now
 
 	// MaxBars bounds each symbol's series (oldest dropped); default 2000,
@@ -136,6 +137,9 @@ func (o *Options) normalize() error {
 	}
 	if o.EventHistory <= 0 {
 		o.EventHistory = defaultEventHistory
+	}
+	if o.OnceTimeout <= 0 {
+		o.OnceTimeout = 2 * time.Minute
 	}
 	if o.PriceEvery <= 0 {
 		o.PriceEvery = defaultPriceEvery
