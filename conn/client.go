@@ -32,6 +32,9 @@ type Options struct {
 	OnNotice func(wire.ErrMsg)
 	// OnStage is called as a dial passes each stage (from Dial's goroutine).
 	OnStage func(Stage)
+	// OnServerTime receives the gateway's clock from every CURRENT_TIME, on
+	// the reader goroutine before any later message is dispatched.
+	OnServerTime func(time.Time)
 	// Counters, when set, accumulate traffic across clients.
 	Counters *Counters
 }
@@ -380,6 +383,11 @@ func (c *Client) dispatch(payload []byte) {
 	}
 	switch id {
 	case wire.InCurrentTime, wire.InCurrentTimeInMillis:
+		if c.opts.OnServerTime != nil {
+			if t, ok := serverTime(payload, id, v); ok {
+				c.opts.OnServerTime(t)
+			}
+		}
 		c.rmu.Lock()
 		var p *pendingPing
 		if len(c.pings) > 0 {
@@ -494,4 +502,20 @@ func (c *Client) writeLocked(b []byte) error {
 	}
 	c.counters.MsgsOut.Add(1)
 	return nil
+}
+
+// serverTime reads the clock out of CURRENT_TIME or CURRENT_TIME_IN_MILLIS.
+func serverTime(payload []byte, id, v int) (time.Time, bool) {
+	if id == wire.InCurrentTimeInMillis {
+		var m wire.CurrentTimeInMillis
+		if m.Decode(payload, v) != nil || m.TimeMillis <= 0 {
+			return time.Time{}, false
+		}
+		return time.UnixMilli(m.TimeMillis), true
+	}
+	var m wire.CurrentTime
+	if m.Decode(payload, v) != nil || m.Time <= 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(m.Time, 0), true
 }

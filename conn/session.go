@@ -8,6 +8,7 @@ import (
 	"maps"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -135,6 +136,8 @@ type Session struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	counters Counters
+	// serverClock is the gateway's clock from the newest CURRENT_TIME.
+	serverClock atomic.Pointer[clockSample]
 
 	mu    sync.Mutex // guards st, ring and subs for Stats and Subscription readers
 	st    Stats
@@ -184,6 +187,24 @@ func NewSession(cfg Config) *Session {
 	s.pacer.Stop()
 	s.st = Stats{State: Disconnected, Since: time.Now(), Addr: cfg.Addr, ClientID: cfg.ClientID, ByReason: map[string]int{}}
 	return s
+}
+
+type clockSample struct{ server, local time.Time }
+
+func (s *Session) noteServerTime(t time.Time) {
+	s.serverClock.Store(&clockSample{server: t, local: time.Now()})
+}
+
+// ServerTime is the gateway's clock as it last reported it (every keepalive
+// answer carries it), and false before the first answer. It is never
+// extrapolated: a gateway's clock need not run at ours (the simulator's can
+// be paused or fast), and whether a bar is over is the gateway's to say.
+func (s *Session) ServerTime() (time.Time, bool) {
+	c := s.serverClock.Load()
+	if c == nil {
+		return time.Time{}, false
+	}
+	return c.server, true
 }
 
 // Config is the session's configuration with every default applied.
@@ -331,8 +352,9 @@ func (s *Session) dial() (*Client, error) {
 	opts := Options{
 		Addr: s.cfg.Addr, ClientID: s.clientID(), ConnectTimeout: s.cfg.ConnectTimeout, DrainTimeout: s.cfg.DrainTimeout,
 		MaxVersion: s.cfg.MaxVersion, Counters: &s.counters,
-		OnNotice: func(m wire.ErrMsg) { s.in.put(m) },
-		OnStage:  func(st Stage) { s.in.put(st) },
+		OnNotice:     func(m wire.ErrMsg) { s.in.put(m) },
+		OnStage:      func(st Stage) { s.in.put(st) },
+		OnServerTime: s.noteServerTime,
 	}
 	go func() {
 		c, err := Dial(ctx, opts)
@@ -371,6 +393,9 @@ func (s *Session) serve(c *Client) string {
 	s.st.LocalAddr = c.LocalAddr().String()
 	s.mu.Unlock()
 	s.setState(Ready, "handshake complete", 0, time.Time{})
+	// The first ping goes at once, before any request: its round trip is the
+	// first sample, and its answer gives the gateway's clock before any bar.
+	first := s.startPing(c)
 	s.requeueAll("connected")
 	s.pump()
 
@@ -384,7 +409,7 @@ func (s *Session) serve(c *Client) string {
 	defer stable.Stop()
 	// Pings go out on every tick, answered or not, so that a stall is caught
 	// within interval×max_misses + timeout whatever the settings.
-	var pings []*inflight // oldest first; replies come back in order
+	pings := []*inflight{first} // oldest first; replies come back in order
 	defer func() {
 		for _, p := range pings {
 			p.stop()

@@ -434,3 +434,15 @@ func TestErrorsInterruptOrRefuse(t *testing.T) {
 		})
 	}
 }
+
+func TestServerTimeIsTheGatewaysClock(t *testing.T) {
+	start := time.Date(2024, 1, 2, 15, 0, 0, 0, time.UTC) // far from our clock
+	sim := startSim(t, ibsim.Config{Start: start, Speed: 1})
+	rec := newRecorder()
+	s := startSession(t, fastConfig(sim.Addr(), rec))
+	rec.waitFor(t, 0, 3*time.Second, "an answered ping", func(ev Event) bool { p, ok := ev.(PingResult); return ok && p.Sample.OK })
+	got, ok := s.ServerTime()
+	if !ok || got.Before(start) || got.After(start.Add(time.Minute)) {
+		t.Fatalf("server time %v (known %v), want the simulator's clock near %v", got, ok, start)
+	}
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -88,4 +89,18 @@ func loadZone(name string) (*time.Location, error) {
 	}
 	zones.m[name] = loc
 	return loc, nil
+}
+
+// barSeconds is the length of an IB bar size ("5 mins", "1 hour", "1 day"),
+// 0 when it is not one; months count as 31 days, so a month bar is never
+// called over early.
+func barSeconds(size string) int64 {
+	n, unit, ok := strings.Cut(strings.TrimSpace(size), " ")
+	v, err := strconv.Atoi(n)
+	if !ok || err != nil || v <= 0 {
+		return 0
+	}
+	per := map[string]int64{"sec": 1, "secs": 1, "min": 60, "mins": 60, "hour": 3600, "hours": 3600,
+		"day": 86400, "days": 86400, "week": 7 * 86400, "weeks": 7 * 86400, "month": 31 * 86400, "months": 31 * 86400}[unit]
+	return int64(v) * per
 }

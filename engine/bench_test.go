@@ -68,7 +68,7 @@ func BenchmarkBarUpdate(b *testing.B) {
 				if i == len(dates) { // times must keep increasing: start the series again
 					b.StopTimer()
 					sym.mu.Lock()
-					sym.ser = newSeries(e.opts.Strategy, e.opts.MaxBars)
+					sym.ser = newSeries(e.opts.Strategy, e.opts.MaxBars, 300)
 					sym.mu.Unlock()
 					i = 0
 					b.StartTimer()

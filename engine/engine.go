@@ -76,13 +76,16 @@ func New(opts Options) (*Engine, error) {
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	for _, name := range opts.Symbols {
-		sym := newSymbolState(name, opts.Strategy, opts.MaxBars, opts.SignalHistory)
+		sym := newSymbolState(name, opts.Strategy, opts.MaxBars, opts.SignalHistory, barSeconds(opts.Bars.BarSize))
 		e.syms = append(e.syms, sym)
 		e.bySymbol[name] = sym
 	}
 	cfg := opts.Session
 	cfg.Observer = e.observe
 	e.sess = conn.NewSession(cfg)
+	if e.opts.ServerTime == nil {
+		e.opts.ServerTime = e.sess.ServerTime
+	}
 	e.state.Store(uint32(conn.Disconnected))
 	e.sock.Port = opts.GatewayPort
 	return e, nil

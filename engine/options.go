@@ -61,14 +61,15 @@ type Options struct {
 	Mode         string          // "paper" or "live", shown
 	Readonly     bool
 	Sim          bool
-	Faults       FaultInjector      // nil unless running against the simulator
-	Calendar     *calendar.Calendar // default calendar.NYSE()
-	Log          *slog.Logger       // every event as one record; nil discards
-	EventHistory int                // events kept for the snapshot; default 300
-	PublishEvery time.Duration      // snapshot rate limit; default 100 ms
-	PriceEvery   time.Duration      // how often revisions of forming bars alone are published; default 1 s
-	OnceTimeout  time.Duration      // RunOnce's overall deadline; default 2 min
-	Now          func() time.Time   // default time.Now
+	Faults       FaultInjector            // nil unless running against the simulator
+	Calendar     *calendar.Calendar       // default calendar.NYSE()
+	Log          *slog.Logger             // every event as one record; nil discards
+	EventHistory int                      // events kept for the snapshot; default 300
+	PublishEvery time.Duration            // snapshot rate limit; default 100 ms
+	PriceEvery   time.Duration            // how often revisions of forming bars alone are published; default 1 s
+	OnceTimeout  time.Duration            // RunOnce's overall deadline; default 2 min
+	ServerTime   func() (time.Time, bool) // the gateway's clock as last reported; default the session's (tests replace it)
+	Now          func() time.Time         // default time.Now
 
 	// MaxBars bounds each symbol's series (oldest dropped); default 2000,
 	// raised to twice the strategy's lookback when that is larger.

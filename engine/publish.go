@@ -29,6 +29,7 @@ func (e *Engine) publishLoop() {
 			return
 		case <-e.dirty:
 		case <-clock.C:
+			e.closeElapsedBars()
 		case <-prices.C:
 			if !e.pricesDirty.Load() {
 				continue

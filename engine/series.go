@@ -66,6 +66,7 @@ func toRec(t int64, w *wire.Bar) barRec {
 type series struct {
 	strategy  signal.Strategy
 	maxBars   int
+	span      int64 // a bar's length in seconds; 0 when unknown
 	bars      []barRec
 	open      bool
 	judged    bool  // some bar has a verdict
@@ -73,8 +74,20 @@ type series struct {
 	window    []float64
 }
 
-func newSeries(s signal.Strategy, maxBars int) *series {
-	return &series{strategy: s, maxBars: maxBars, window: make([]float64, 0, s.Lookback())}
+func newSeries(s signal.Strategy, maxBars int, span int64) *series {
+	return &series{strategy: s, maxBars: maxBars, span: span, window: make([]float64, 0, s.Lookback())}
+}
+
+// closeIfOver closes the forming bar when the gateway's clock (Unix
+// seconds) says its period has ended: the last bar of a session gets its
+// verdict then, not when the next session's first bar arrives.
+func (s *series) closeIfOver(now int64) bool {
+	n := len(s.bars)
+	if !s.open || n == 0 || s.span <= 0 || s.bars[n-1].t+s.span > now {
+		return false
+	}
+	s.open = false
+	return true
 }
 
 // merge folds a backfill (its newest bar possibly partial) into the series:

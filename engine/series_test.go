@@ -122,7 +122,7 @@ func TestSeriesMergeAndUpdate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newSeries(mustSMA(t, 1, 2), 100)
+			s := newSeries(mustSMA(t, 1, 2), 100, 300)
 			var judged []int64
 			tt.ops(s)
 			s.judge(func(b *barRec) { judged = append(judged, b.t) })
@@ -142,7 +142,7 @@ func TestSeriesMergeAndUpdate(t *testing.T) {
 }
 
 func TestSeriesBounded(t *testing.T) {
-	s := newSeries(mustSMA(t, 2, 3), 50)
+	s := newSeries(mustSMA(t, 2, 3), 50, 300)
 	for i := range int64(1000) {
 		s.update(barRec{t: i * step, c: float64(i)})
 		s.judge(func(*barRec) {})

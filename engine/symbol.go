@@ -27,12 +27,13 @@ type symbolState struct {
 	since     int64
 	history   []SignalRecord // emitted, oldest first
 	maxHist   int
-	stale     uint64 // updates for bars older than the newest, ignored
+	stale     uint64    // updates for bars older than the newest, ignored
+	lastData  time.Time // when a backfill or update last arrived (our clock)
 	badDates  uint64
 }
 
-func newSymbolState(name string, strategy signal.Strategy, maxBars, maxHist int) *symbolState {
-	return &symbolState{name: name, ser: newSeries(strategy, maxBars), maxHist: maxHist}
+func newSymbolState(name string, strategy signal.Strategy, maxBars, maxHist int, span int64) *symbolState {
+	return &symbolState{name: name, ser: newSeries(strategy, maxBars, span), maxHist: maxHist}
 }
 
 // note keeps the last cross; called for every verdict, emitted or not.
@@ -92,6 +93,10 @@ func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
 	sym.mu.Lock()
 	first := !sym.ser.judged
 	sym.ser.merge(recs)
+	if now, ok := e.opts.ServerTime(); ok {
+		sym.ser.closeIfOver(now.Unix()) // a backfill after the close ends with a complete bar
+	}
+	sym.lastData = time.Now()
 	sym.ser.judge(func(b *barRec) {
 		sym.note(b)
 		if !first {
@@ -128,6 +133,7 @@ func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) bool {
 	}
 	var out []SignalRecord
 	sym.mu.Lock()
+	sym.lastData = time.Now()
 	if !sym.ser.update(toRec(t, w)) {
 		sym.stale++
 	}
@@ -179,4 +185,34 @@ func (sym *symbolState) row() SymbolRow {
 		r.LastCross, r.Since = sym.lastCross.String(), time.Unix(sym.since, 0).UTC()
 	}
 	return r
+}
+
+// quietBeforeClose is how long a forming bar must have gone without any
+// update before the gateway's clock alone may close it: its final revision
+// is then surely in.
+const quietBeforeClose = 10 * time.Second
+
+// closeElapsedBars gives a verdict on forming bars whose period the gateway
+// says is over and that have gone quiet: the last bar before a close, or of
+// a symbol that stopped trading. Called from the publisher's clock.
+func (e *Engine) closeElapsedBars() {
+	now, ok := e.opts.ServerTime()
+	if !ok {
+		return
+	}
+	for _, sym := range e.syms {
+		var out []SignalRecord
+		sym.mu.Lock()
+		if sym.ser.judged && time.Since(sym.lastData) >= quietBeforeClose && sym.ser.closeIfOver(now.Unix()) {
+			sym.ser.judge(func(b *barRec) {
+				sym.note(b)
+				out = append(out, b.record())
+			})
+			out = e.keepSignals(sym, out)
+		}
+		sym.mu.Unlock()
+		if len(out) > 0 {
+			e.emitSignals(sym.name, out)
+		}
+	}
 }
