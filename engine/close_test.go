@@ -93,3 +93,14 @@ func TestBarSeconds(t *testing.T) {
 		}
 	}
 }
+
+func TestAccountMode(t *testing.T) {
+	for _, tt := range []struct {
+		accts []string
+		want  string
+	}{{nil, ""}, {[]string{"DU1234567"}, "paper"}, {[]string{"DF1", "DU2"}, "paper"}, {[]string{"U1234567"}, "live"}, {[]string{"DU1", "U2"}, "live"}} {
+		if got := accountMode(tt.accts); got != tt.want {
+			t.Errorf("accountMode(%v) = %q, want %q", tt.accts, got, tt.want)
+		}
+	}
+}

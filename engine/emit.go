@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/robotui/robotui/conn"
@@ -27,8 +28,9 @@ func (e *Engine) observe(ev conn.Event) {
 
 func (e *Engine) onState(v conn.StateChange) {
 	e.state.Store(uint32(v.State))
-	if v.State == conn.Ready {
+	if v.State == conn.Ready && v.Prev != conn.Degraded {
 		e.everReady.Store(true)
+		e.checkMode()
 	}
 	level := slog.LevelInfo
 	switch v.State {
@@ -177,4 +179,18 @@ func fmtDuration(d time.Duration) string {
 		return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000)
 	}
 	return d.Round(10 * time.Millisecond).String()
+}
+
+// checkMode warns when the accounts behind the gateway are not of the
+// configured kind: the header shows the account's, so a trader is never
+// told "paper" while a live account is connected.
+func (e *Engine) checkMode() {
+	accts := e.sess.Stats().Accounts
+	mode := accountMode(accts)
+	if mode == "" || e.opts.Mode == "" || mode == e.opts.Mode {
+		return
+	}
+	text := fmt.Sprintf("configured mode %q, but account %s is a %s account", e.opts.Mode, strings.Join(accts, ","), mode)
+	e.events.add(time.Now(), slog.LevelWarn, EventMode, text,
+		slog.String("mode", mode), slog.String("configured", e.opts.Mode), slog.String("accounts", strings.Join(accts, ",")))
 }

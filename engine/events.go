@@ -21,6 +21,7 @@ const (
 // Events beyond DESIGN.md's list: problems worth a line of their own.
 const (
 	EventBars         = "bars"          // bars with an unreadable date were skipped: symbol, error
+	EventMode         = "mode"          // the accounts are not of the configured mode: mode, configured, accounts
 	EventScanError    = "sockets.error" // the port scan failed: port, error
 	EventSymbolFailed = "symbol.failed" // RunOnce: a symbol without a signal: symbol, reason
 )

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"cmp"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/robotui/robotui/conn"
@@ -94,7 +96,8 @@ func (e *Engine) connInfo(st *conn.Stats) ConnInfo {
 	return ConnInfo{
 		State: st.State.String(), Since: st.Since, ReadySince: st.ReadySince, Reason: st.Reason,
 		Addr: st.Addr, ClientID: st.ClientID, ServerVersion: st.ServerVersion, Accounts: st.Accounts,
-		Mode: e.opts.Mode, Readonly: e.opts.Readonly, Attempt: st.Attempt, NextRetry: st.NextRetry,
+		Mode: cmp.Or(accountMode(st.Accounts), e.opts.Mode), ConfigMode: e.opts.Mode,
+		Readonly: e.opts.Readonly, Attempt: st.Attempt, NextRetry: st.NextRetry,
 		Reconnects: st.Reconnects, ByReason: st.ByReason,
 		MsgsIn: st.MsgsIn, MsgsOut: st.MsgsOut, BytesIn: st.BytesIn, BytesOut: st.BytesOut,
 	}
@@ -164,4 +167,18 @@ func (e *Engine) marketNow(now time.Time) MarketInfo {
 		e.emitMarket(m)
 	}
 	return m
+}
+
+// accountMode is what the managed accounts say: IB's paper accounts are
+// numbered D… (DU…, DF…), live ones are not; "" before any account is known.
+func accountMode(accounts []string) string {
+	if len(accounts) == 0 {
+		return ""
+	}
+	for _, a := range accounts {
+		if !strings.HasPrefix(a, "D") {
+			return "live"
+		}
+	}
+	return "paper"
 }

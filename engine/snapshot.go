@@ -30,7 +30,8 @@ type ConnInfo struct {
 	ClientID      int       // the id in use (rotates on 326)
 	ServerVersion int
 	Accounts      []string
-	Mode          string // "paper" or "live"
+	Mode          string // "paper" or "live": the account's own when known, else the configured one
+	ConfigMode    string // the configured mode; differs from Mode when the account says otherwise
 	Readonly      bool
 	Attempt       int       // dial attempts since the last ready
 	NextRetry     time.Time // in backoff: when the next dial happens

@@ -39,6 +39,9 @@ func Header(th *theme.Theme, title string, s *engine.Snapshot, have bool, w int)
 	default:
 		l1.Add(th.Good, " "+strings.ToUpper(mode))
 	}
+	if c.ConfigMode != "" && c.Mode != "" && !strings.EqualFold(c.ConfigMode, c.Mode) {
+		l1.Add(th.BoldBad, " (config says "+c.ConfigMode+")")
+	}
 	if c.Readonly {
 		l1.Add(th.Warn, " read-only")
 	}

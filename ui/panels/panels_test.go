@@ -231,3 +231,16 @@ func TestHeaderZone(t *testing.T) {
 		}
 	}
 }
+
+func TestHeaderShowsTheAccountsModeAndAMismatch(t *testing.T) {
+	th := plainTheme()
+	s := engine.Snapshot{Conn: engine.ConnInfo{Accounts: []string{"U1234567"}, Mode: "live", ConfigMode: "paper", Addr: "127.0.0.1:4001"}}
+	got := strings.Join(Header(th, "robotui", &s, true, 160), "\n")
+	if !strings.Contains(got, "LIVE") || !strings.Contains(got, "(config says paper)") {
+		t.Errorf("header does not warn of a live account under a paper config:\n%s", got)
+	}
+	s.Conn.Mode, s.Conn.Accounts = "paper", []string{"DU1234567"}
+	if got := strings.Join(Header(th, "robotui", &s, true, 160), "\n"); strings.Contains(got, "config says") {
+		t.Errorf("header warns though account and config agree:\n%s", got)
+	}
+}
