@@ -44,7 +44,7 @@ func (e *Engine) onState(v conn.StateChange) {
 	case conn.Connecting:
 		text = fmt.Sprintf("connecting to %s, attempt %d (%s)", v.Addr, v.Attempt, v.Reason)
 	case conn.Backoff:
-		text = fmt.Sprintf("backoff until %s: %s", v.NextRetry.Format("15:04:05.000"), v.Reason)
+		text = fmt.Sprintf("backoff, next try in %s: %s", v.NextRetry.Sub(v.At).Round(time.Millisecond), v.Reason)
 	}
 	e.events.add(v.At, level, EventConnState, text,
 		slog.String("state", v.State.String()),

@@ -21,7 +21,16 @@ func runConfig(args []string, stdout, stderr io.Writer, env []string) int {
 	fs := flag.NewFlagSet("robotui config check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	live := fs.Bool("live", false, "allow live mode and live ports (7496, 4001)")
-	if code, ok := parseFlags(fs, args[1:], stdout); !ok {
+	// --live may come after the path too: `robotui config check my.toml --live`.
+	var rest []string
+	for _, a := range args[1:] {
+		if a == "--live" || a == "-live" {
+			*live = true
+			continue
+		}
+		rest = append(rest, a)
+	}
+	if code, ok := parseFlags(fs, rest, stdout); !ok {
 		return code
 	}
 	if fs.NArg() > 1 {

@@ -58,6 +58,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string)
 		case "config":
 			return runConfig(args[1:], stdout, stderr, env)
 		case "version":
+			if len(args) > 1 && args[1] != "-h" && args[1] != "--help" {
+				fmt.Fprintf(stderr, "robotui version: unexpected argument %q\n", args[1])
+				return 2
+			}
+			if len(args) > 1 {
+				fmt.Fprintln(stdout, "Usage: robotui version\n\nPrints robotui's version.")
+				return 0
+			}
 			fmt.Fprintf(stdout, "robotui %s\n", buildVersion())
 			return 0
 		case "help":

@@ -41,7 +41,7 @@ type Gateway struct {
 	// Port of the gateway's API socket, 1..65535. Default 4002 (IB Gateway, paper).
 	// 7497 is TWS paper; 7496 (TWS) and 4001 (Gateway) are live and need --live.
 	Port int `toml:"port"`
-	// ClientID is the first TWS API client id tried, 0..2147483647. Default 1.
+	// ClientID is the first TWS API client id tried, 0..2147483638 (the 9 after it are tried on 326). Default 1.
 	ClientID int `toml:"client_id"`
 	// ReadOnly marks the session read-only. Default true. robotui places no orders either way.
 	ReadOnly bool `toml:"readonly"`

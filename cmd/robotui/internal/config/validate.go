@@ -115,7 +115,8 @@ func (v *validator) gateway(allowLive bool) {
 		v.fail("gateway.host", nil, `expected a host name or IP address like "127.0.0.1", got %q`, g.Host)
 	}
 	v.intRange("gateway.port", g.Port, 1, 65535)
-	v.intRange("gateway.client_id", g.ClientID, 0, math.MaxInt32)
+	// On 326 the session tries the next 9 ids too: they must still fit the wire's int32.
+	v.intRange("gateway.client_id", g.ClientID, 0, math.MaxInt32-9)
 	v.positive("gateway.connect_timeout", g.ConnectTimeout)
 	switch g.Mode {
 	case ModePaper:

@@ -20,7 +20,6 @@ import (
 // Source is what the metrics read: the engine.
 type Source interface {
 	Latest() engine.Snapshot
-	Ready() bool
 }
 
 // Metrics is a registry with robotui's collectors.
@@ -96,7 +95,8 @@ func (m *Metrics) healthz(w http.ResponseWriter, _ *http.Request) {
 	src := *p
 	c := src.Latest().Conn
 	h := health{Status: "ok", State: c.State, Since: c.Since, Reason: c.Reason, Addr: c.Addr, ClientID: c.ClientID, ServerVersion: c.ServerVersion}
-	if !src.Ready() {
+	// Status and body come from one snapshot, so they never contradict each other.
+	if c.State != "ready" {
 		h.Status = "unavailable"
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}

@@ -13,13 +13,9 @@ import (
 	"github.com/robotui/robotui/engine"
 )
 
-type fakeSource struct {
-	snap  engine.Snapshot
-	ready bool
-}
+type fakeSource struct{ snap engine.Snapshot }
 
 func (f *fakeSource) Latest() engine.Snapshot { return f.snap }
-func (f *fakeSource) Ready() bool             { return f.ready }
 
 func get(t *testing.T, h http.Handler, path string) (int, string) {
 	t.Helper()
@@ -45,7 +41,7 @@ func TestHealthz(t *testing.T) {
 	if code != http.StatusServiceUnavailable || got.State != "backoff" || got.Status != "unavailable" || got.ClientID != 3 {
 		t.Errorf("not ready: %d %+v", code, got)
 	}
-	src.ready, src.snap.Conn.State = true, "ready"
+	src.snap.Conn.State = "ready"
 	code, body = get(t, h, "/healthz")
 	json.Unmarshal([]byte(body), &got)
 	if code != http.StatusOK || got.Status != "ok" || got.State != "ready" {
@@ -55,7 +51,7 @@ func TestHealthz(t *testing.T) {
 
 func TestMetricsExposition(t *testing.T) {
 	m := New()
-	m.SetSource(&fakeSource{ready: true, snap: engine.Snapshot{
+	m.SetSource(&fakeSource{snap: engine.Snapshot{
 		Conn:    engine.ConnInfo{State: "ready", ByReason: map[string]int{"eof": 2, "keepalive": 1}, MsgsIn: 10, MsgsOut: 4},
 		Sockets: engine.SocketInfo{Listening: true, Counts: map[string]int{"ESTABLISHED": 2, "CLOSE_WAIT": 1}, Zombies: []engine.Zombie{{Side: "client"}}},
 		Symbols: []engine.SymbolRow{{Symbol: "AAPL", Signal: "SELL", Bars: 575, Last: 190.5}},
