@@ -88,6 +88,9 @@ func New(opts Options) (*Engine, error) {
 	}
 	e.state.Store(uint32(conn.Disconnected))
 	e.sock.Port = opts.GatewayPort
+	// Until the gateway's host is known, no socket counts as its: a kill
+	// planned before the first scan must not reach another server's clients.
+	e.scanner.SetGateway(literalAddrs(opts.Session.Addr))
 	return e, nil
 }
 

@@ -160,22 +160,43 @@ func (e *Engine) PlanKill() KillPlan {
 	return plan
 }
 
-// Kill signals exactly the plan's targets (each re-checked against its
-// start time, so a reused pid is refused), logs a `zombie` event per
+// Kill signals the plan's targets that a fresh scan still finds holding a
+// zombie socket (each re-checked against its start time, so a reused pid is
+// refused), logs a `zombie` event per
 // target, and returns one result per target, then one per refusal. It
 // waits up to KillGrace (plus the SIGKILL wait) and stops waiting at Close.
 func (e *Engine) Kill(plan KillPlan) []KillResult {
-	sp := sockets.KillPlan{Port: plan.Port}
-	for _, t := range plan.Targets {
-		sp.Targets = append(sp.Targets, sockets.Target{PID: t.PID, Command: t.Command, User: t.User, StartTime: t.Start})
-	}
-	var raw []sockets.Result
-	if err := e.ctx.Err(); err != nil {
-		for _, t := range plan.Targets {
-			raw = append(raw, sockets.Result{PID: t.PID, Command: t.Command, Result: sockets.OutcomeRefused, Reason: "engine closed"})
+	// The trader confirmed a plan made a while ago: act only on targets that
+	// the policy still allows now, so that a process that has since closed its
+	// zombie socket (and may be healthy) is left alone.
+	still := map[[2]uint64]bool{}
+	if now := e.PlanKill(); now.Error == "" {
+		for _, t := range now.Targets {
+			still[[2]uint64{uint64(t.PID), t.Start}] = true
 		}
-	} else {
-		raw = sockets.Kill(e.ctx, sp, e.opts.KillGrace)
+	}
+	sp := sockets.KillPlan{Port: plan.Port}
+	var raw []sockets.Result
+	for _, t := range plan.Targets {
+		switch {
+		case e.ctx.Err() != nil:
+			raw = append(raw, sockets.Result{PID: t.PID, Command: t.Command, Result: sockets.OutcomeRefused, Reason: "engine closed"})
+		case !still[[2]uint64{uint64(t.PID), t.Start}]:
+			raw = append(raw, sockets.Result{PID: t.PID, Command: t.Command, Result: sockets.OutcomeRefused, Reason: "no longer holds a zombie socket to the gateway"})
+		default:
+			sp.Targets = append(sp.Targets, sockets.Target{PID: t.PID, Command: t.Command, User: t.User, StartTime: t.Start})
+			raw = append(raw, sockets.Result{}) // filled in below, in plan order
+		}
+	}
+	if len(sp.Targets) > 0 {
+		killed := sockets.Kill(e.ctx, sp, e.opts.KillGrace)
+		k := 0
+		for i := range raw {
+			if raw[i] == (sockets.Result{}) && k < len(killed) {
+				raw[i] = killed[k]
+				k++
+			}
+		}
 	}
 	out := make([]KillResult, 0, len(raw)+len(plan.Refused))
 	for i, r := range raw {
@@ -231,5 +252,16 @@ func (e *Engine) gatewayAddrs() []netip.Addr {
 	text := fmt.Sprintf("gateway host of %q not resolved (%v): no socket counts as the gateway's", e.opts.Session.Addr, err)
 	e.events.add(time.Now(), slog.LevelWarn, EventScanError, text,
 		slog.Int("port", e.opts.GatewayPort), slog.String("error", text))
+	return []netip.Addr{}
+}
+
+// literalAddrs is the gateway's address when its host is an IP literal,
+// else none (resolved later by the scan loop).
+func literalAddrs(addr string) []netip.Addr {
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		if a, err := netip.ParseAddr(host); err == nil {
+			return []netip.Addr{a}
+		}
+	}
 	return []netip.Addr{}
 }

@@ -2,10 +2,14 @@ package engine
 
 import (
 	"bufio"
+	"bytes"
 	"net"
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -197,4 +201,45 @@ func TestScanPort(t *testing.T) {
 	}
 	sim.ClearFaults()
 	rec.waitCount(t, "the zombie gone", EventSockets, 1, func(r record) bool { return r.attrs["zombies"] == int64(0) && r.attrs["close_wait"] == int64(0) })
+}
+
+func TestKillLeavesAProcessThatNoLongerHoldsAZombie(t *testing.T) {
+	needProcNet(t)
+	port, _ := spawnZombie(t)
+	healthy := exec.Command("sleep", "30") // ours, holding no socket at all
+	if err := healthy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { healthy.Process.Kill(); healthy.Wait() })
+	start := procStartTime(t, healthy.Process.Pid)
+	opts := testOptions(closedPort(t), []string{"AAPL"}, newRecorder())
+	opts.GatewayPort = port
+	e, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	// A plan confirmed after its target closed its zombie: same pid, same start time.
+	stale := KillPlan{Port: port, Targets: []KillTarget{{PID: healthy.Process.Pid, Command: "sleep", Start: start}}}
+	results := e.Kill(stale)
+	if len(results) != 1 || results[0].Result != "refused" {
+		t.Fatalf("results %+v, want the stale target refused", results)
+	}
+	if err := healthy.Process.Signal(syscall.Signal(0)); err != nil {
+		t.Fatalf("the healthy process was signalled: %v", err)
+	}
+}
+
+// procStartTime is a process's start time as /proc/PID/stat field 22 gives it.
+func procStartTime(t *testing.T, pid int) uint64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		t.Skip("no /proc")
+	}
+	fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	v, err := strconv.ParseUint(fields[19], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

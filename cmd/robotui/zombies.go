@@ -114,6 +114,10 @@ func runZombies(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				declined = append(declined, sockets.Refusal{PID: t.PID, Command: t.Command, Reason: sockets.ReasonNotConfirmed})
 			}
 			plan = sockets.KillPlan{Port: plan.Port, Refused: append(declined, plan.Refused...)}
+		} else if fresh, err := scanner.Scan(*port, true); err == nil {
+			plan = sockets.Recheck(plan, sockets.Plan(fresh, sockets.Self())) // the answer may have come long after the scan
+		} else {
+			return fail("rescan before signalling: %v", err)
 		}
 	} else if !*asJSON {
 		sockets.NewReport(table).WriteText(stdout)

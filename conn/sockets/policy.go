@@ -167,3 +167,30 @@ func LooksLikeGateway(p Process) bool {
 	}
 	return false
 }
+
+// ReasonGoneQuiet refuses a confirmed target that a fresh scan no longer
+// finds holding a zombie: it may have closed the socket and be healthy.
+const ReasonGoneQuiet Reason = "no longer holds a zombie socket to the gateway"
+
+// Recheck keeps the targets of a confirmed plan that a fresh plan still
+// has (same pid and start time); the others become refusals. A confirmation
+// can come long after the scan it was asked about.
+func Recheck(confirmed, fresh KillPlan) KillPlan {
+	type key struct {
+		pid   int
+		start uint64
+	}
+	now := map[key]bool{}
+	for _, t := range fresh.Targets {
+		now[key{t.PID, t.StartTime}] = true
+	}
+	out := KillPlan{Port: confirmed.Port, Refused: append([]Refusal(nil), confirmed.Refused...)}
+	for _, t := range confirmed.Targets {
+		if now[key{t.PID, t.StartTime}] {
+			out.Targets = append(out.Targets, t)
+			continue
+		}
+		out.Refused = append(out.Refused, Refusal{PID: t.PID, Command: t.Command, Reason: ReasonGoneQuiet})
+	}
+	return out
+}

@@ -208,3 +208,15 @@ func pidsOf(plan KillPlan) []int {
 	slices.Sort(pids)
 	return pids
 }
+
+func TestRecheckDropsTargetsNoLongerPlanned(t *testing.T) {
+	confirmed := KillPlan{Port: 4002, Targets: []Target{{PID: 10, StartTime: 100}, {PID: 11, StartTime: 200}, {PID: 12, StartTime: 300}}}
+	fresh := KillPlan{Port: 4002, Targets: []Target{{PID: 10, StartTime: 100}, {PID: 12, StartTime: 301}}} // 12 is a new process
+	got := Recheck(confirmed, fresh)
+	if len(got.Targets) != 1 || got.Targets[0].PID != 10 {
+		t.Fatalf("targets %+v, want only pid 10", got.Targets)
+	}
+	if len(got.Refused) != 2 || got.Refused[0].Reason != ReasonGoneQuiet || got.Refused[1].PID != 12 {
+		t.Errorf("refused %+v", got.Refused)
+	}
+}
