@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -239,13 +238,8 @@ func splitSockets(pairs []string) (local, remote string) {
 func (e *Engine) gatewayAddrs() []netip.Addr {
 	host, _, err := net.SplitHostPort(e.opts.Session.Addr)
 	if err == nil {
-		if a, perr := netip.ParseAddr(host); perr == nil {
-			return []netip.Addr{a}
-		}
-		ctx, cancel := context.WithTimeout(e.ctx, 5*time.Second)
-		defer cancel()
 		var addrs []netip.Addr
-		if addrs, err = net.DefaultResolver.LookupNetIP(ctx, "ip", host); err == nil {
+		if addrs, err = sockets.ResolveGateway(e.ctx, host); err == nil {
 			return addrs
 		}
 	}

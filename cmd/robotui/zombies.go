@@ -7,8 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -69,7 +67,7 @@ func runZombies(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail("--yes confirms --kill; without --kill nothing is signalled")
 	}
 
-	addrs, err := resolveHost(*host)
+	addrs, err := sockets.ResolveGateway(context.Background(), *host)
 	if err != nil {
 		return fail("--host %s: %v", *host, err)
 	}
@@ -133,14 +131,4 @@ func runZombies(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail("write: %v", err)
 	}
 	return status
-}
-
-// resolveHost turns the gateway host into its addresses.
-func resolveHost(host string) ([]netip.Addr, error) {
-	if a, err := netip.ParseAddr(host); err == nil {
-		return []netip.Addr{a}, nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 }

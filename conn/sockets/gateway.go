@@ -1,9 +1,11 @@
 package sockets
 
 import (
+	"context"
 	"net"
 	"net/netip"
 	"slices"
+	"time"
 )
 
 // SetGateway restricts every later scan to the connections of the gateway
@@ -120,4 +122,15 @@ func keepRows(rows []rawSocket, holders map[int][]int, keep func(rawSocket) bool
 		out = append(out, r)
 	}
 	return out, moved
+}
+
+// ResolveGateway turns the gateway's host into the addresses SetGateway
+// takes: an IP literal as it is, a name through the resolver.
+func ResolveGateway(ctx context.Context, host string) ([]netip.Addr, error) {
+	if a, err := netip.ParseAddr(host); err == nil {
+		return []netip.Addr{a}, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 }
