@@ -18,6 +18,8 @@ type (
 		results []engine.KillResult
 	}
 	closedMsg struct{}
+	// signalMsg is SIGINT or SIGTERM: quit as the quit key does.
+	signalMsg struct{}
 )
 
 // waitSnapshot waits for the next snapshot; Update re-arms it after each one

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"syscall"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -30,8 +33,29 @@ func Run(b Backend, opts Options, in io.Reader, out io.Writer) error {
 	}
 	// The engine publishes at most every 100 ms: 20 frames a second keep keys
 	// snappy without bubbletea's default 60 idle wake-ups a second.
-	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithFPS(20))
+	// SIGINT and SIGTERM quit the way the quit key does (session closed,
+	// then a graceful exit). bubbletea's own handler would take its "killed"
+	// exit, which closes the terminal reader under its read goroutine.
+	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithFPS(20), tea.WithoutSignalHandler())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	done := make(chan struct{})
+	forwarded := make(chan struct{})
+	go func() {
+		defer close(forwarded)
+		for {
+			select {
+			case <-sigs:
+				p.Send(signalMsg{})
+			case <-done:
+				return
+			}
+		}
+	}()
 	final, err := p.Run()
+	signal.Stop(sigs)
+	close(done)
+	<-forwarded
 	if fm, ok := final.(Model); !ok || (!fm.closed && !fm.stopped) {
 		b.Close()
 	}

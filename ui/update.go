@@ -53,6 +53,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.closed = true
 		return m, tea.Quit
 
+	case signalMsg:
+		if m.closing {
+			return m, nil
+		}
+		return m.startClose()
+
 	case tea.KeyMsg:
 		return m.key(msg)
 	}
@@ -74,10 +80,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.closing {
 			return m, tea.Quit // asked twice: stop waiting for Close
 		}
-		m.closing, m.mode = true, modeNormal
-		m.setStatus(statusWarn, "closing session… ("+k.Quit.Help().Key+" again to quit without waiting)")
-		m.sticky = true
-		return m.changed(), closeSession(m.b)
+		return m.startClose()
 	}
 	if m.closing {
 		return m, nil
@@ -282,4 +285,12 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// startClose closes the session in a command; closedMsg then quits.
+func (m Model) startClose() (tea.Model, tea.Cmd) {
+	m.closing, m.mode = true, modeNormal
+	m.setStatus(statusWarn, "closing session… ("+m.keys.Quit.Help().Key+" again to quit without waiting)")
+	m.sticky = true
+	return m.changed(), closeSession(m.b)
 }
