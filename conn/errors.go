@@ -16,6 +16,8 @@ var (
 	ErrClosed             = errors.New("connection closed")
 	ErrGatewayClosed      = errors.New("gateway closed the connection")
 	ErrProtocol           = errors.New("protocol error")
+	ErrKeepalive          = errors.New("keepalive missed")
+	ErrSocketPortReset    = errors.New("gateway reset its socket port (1300)")
 )
 
 // Stage is how far a dial got: the stage named in a DialError is the one

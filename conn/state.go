@@ -22,5 +22,14 @@ func (s State) String() string {
 	return "unknown"
 }
 
+// States lists every state, in order.
+func States() []State {
+	out := make([]State, len(stateNames))
+	for i := range out {
+		out[i] = State(i)
+	}
+	return out
+}
+
 // Up reports whether the session holds a working connection.
 func (s State) Up() bool { return s == Ready || s == Degraded }
