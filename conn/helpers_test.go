@@ -94,7 +94,7 @@ func (r *recorder) summary() string {
 	var b strings.Builder
 	for _, ev := range r.events {
 		if sc, ok := ev.(StateChange); ok {
-			fmt.Fprintf(&b, "\n  %s (%s)", sc.State, sc.Reason)
+			fmt.Fprintf(&b, "\n  %s (%s: %v)", sc.State, sc.Cause, sc.Err)
 		}
 	}
 	return b.String()

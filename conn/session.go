@@ -2,11 +2,9 @@ package conn
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -100,7 +98,8 @@ type Event interface{ Name() string }
 type StateChange struct {
 	At            time.Time
 	State, Prev   State
-	Reason        string
+	Cause         Cause
+	Err           error // the failure behind Cause; nil when there is none
 	Addr          string
 	ClientID      int
 	ServerVersion int
@@ -185,7 +184,7 @@ func NewSession(cfg Config) *Session {
 		pacer:   time.NewTimer(time.Hour),
 	}
 	s.pacer.Stop()
-	s.st = Stats{State: Disconnected, Since: time.Now(), Addr: cfg.Addr, ClientID: cfg.ClientID, ByReason: map[string]int{}}
+	s.st = Stats{State: Disconnected, Since: time.Now(), Addr: cfg.Addr, ClientID: cfg.ClientID, ByCause: map[Cause]int{}}
 	return s
 }
 
@@ -241,11 +240,11 @@ func (s *Session) emit(ev Event) {
 	}
 }
 
-func (s *Session) setState(state State, reason string, attempt int, nextRetry time.Time) {
+func (s *Session) setState(state State, cause Cause, err error, attempt int, nextRetry time.Time) {
 	now := time.Now()
 	s.mu.Lock()
 	prev := s.st.State
-	s.st.State, s.st.Since, s.st.Reason, s.st.Attempt, s.st.NextRetry = state, now, reason, attempt, nextRetry
+	s.st.State, s.st.Since, s.st.Cause, s.st.Err, s.st.Attempt, s.st.NextRetry = state, now, cause, err, attempt, nextRetry
 	s.st.ClientID = s.clientID()
 	if state.Up() && !prev.Up() {
 		s.st.ReadySince = now
@@ -254,8 +253,8 @@ func (s *Session) setState(state State, reason string, attempt int, nextRetry ti
 	}
 	version := s.st.ServerVersion
 	s.mu.Unlock()
-	s.cfg.Logger.Debug("session state", "state", state, "prev", prev, "reason", reason)
-	s.emit(StateChange{At: now, State: state, Prev: prev, Reason: reason, Addr: s.cfg.Addr,
+	s.cfg.Logger.Debug("session state", "state", state, "prev", prev, "cause", cause)
+	s.emit(StateChange{At: now, State: state, Prev: prev, Cause: cause, Err: err, Addr: s.cfg.Addr,
 		ClientID: s.clientID(), ServerVersion: version, Attempt: attempt, NextRetry: nextRetry})
 }
 
@@ -263,14 +262,14 @@ func (s *Session) setState(state State, reason string, attempt int, nextRetry ti
 func (s *Session) run() {
 	defer close(s.done)
 	defer s.pacer.Stop()
-	reason, wait := "start", false
+	cause, err, wait := CauseStart, error(nil), false
 	for {
-		c := s.connect(reason, wait)
+		c := s.connect(cause, err, wait)
 		if c == nil {
 			break
 		}
-		reason = s.serve(c)
-		s.dropClient(c, reason)
+		cause, err = s.serve(c)
+		s.dropClient(c, cause, err)
 		if s.exit == exitClose {
 			break
 		}
@@ -280,20 +279,20 @@ func (s *Session) run() {
 	for _, sub := range s.activeSubs() {
 		sub.stopRetry()
 	}
-	s.setState(Closed, "closed", 0, time.Time{})
+	s.setState(Closed, CauseQuit, nil, 0, time.Time{})
 }
 
 // connect dials until a client is ready (nil once the session is closed).
 // With wait, the first attempt comes after a backoff delay.
-func (s *Session) connect(reason string, wait bool) *Client {
+func (s *Session) connect(cause Cause, why error, wait bool) *Client {
 	attempt := 0
 	for {
-		if wait && !s.waitBackoff(reason, attempt) {
+		if wait && !s.waitBackoff(cause, why, attempt) {
 			return nil
 		}
 		wait = true
 		attempt++
-		s.setState(Connecting, reason, attempt, time.Time{})
+		s.setState(Connecting, cause, why, attempt, time.Time{})
 		c, err := s.dial()
 		if s.exit == exitClose {
 			if c != nil {
@@ -306,23 +305,23 @@ func (s *Session) connect(reason string, wait bool) *Client {
 		}
 		if s.exit == exitImmediate {
 			s.exit, wait, attempt = exitNone, false, 0
-			reason = "manual reconnect"
+			cause, why = CauseManual, nil
 			continue
 		}
-		if errors.Is(err, ErrClientIDInUse) {
+		cause, why = CauseOf(err), err
+		if cause == CauseClientIDInUse {
 			s.idOffset = (s.idOffset + 1) % s.cfg.ClientIDSpan
 		}
-		reason = describe(err)
-		s.count(reasonKey(err))
+		s.count(cause)
 	}
 }
 
 // waitBackoff sits in the backoff state; false means the session closed.
-func (s *Session) waitBackoff(reason string, attempt int) bool {
+func (s *Session) waitBackoff(cause Cause, err error, attempt int) bool {
 	d := s.backoff.next()
 	t := time.NewTimer(d)
 	defer t.Stop()
-	s.setState(Backoff, reason, attempt, time.Now().Add(d))
+	s.setState(Backoff, cause, err, attempt, time.Now().Add(d))
 	for {
 		select {
 		case <-t.C:
@@ -384,15 +383,15 @@ func (s *Session) dial() (*Client, error) {
 }
 
 // serve runs a ready client until it dies or the session is told to leave
-// it; it returns the reason.
-func (s *Session) serve(c *Client) string {
+// it; it returns why, and the error behind it if there is one.
+func (s *Session) serve(c *Client) (Cause, error) {
 	s.client = c
 	s.misses = 0
 	s.mu.Lock()
 	s.st.ServerVersion, s.st.Accounts, s.st.ConnTime = c.ServerVersion(), c.Accounts(), c.ConnTime()
 	s.st.LocalAddr = c.LocalAddr().String()
 	s.mu.Unlock()
-	s.setState(Ready, "handshake complete", 0, time.Time{})
+	s.setState(Ready, CauseHandshakeDone, nil, 0, time.Time{})
 	// The first ping goes at once, before any request: its round trip is the
 	// first sample, and its answer gives the gateway's clock before any bar.
 	first := s.startPing(c)
@@ -424,10 +423,10 @@ func (s *Session) serve(c *Client) string {
 	for {
 		select {
 		case <-c.Done():
-			return describe(c.Err())
+			return CauseOf(c.Err()), c.Err()
 		case <-s.ctx.Done():
 			s.exit = exitClose
-			return "closed"
+			return CauseQuit, nil
 		case <-stable.C:
 			s.backoff.reset()
 		case <-tick.C:
@@ -442,14 +441,14 @@ func (s *Session) serve(c *Client) string {
 			pings = pings[1:]
 			s.recordPing(PingSample{At: p.sent, RTT: k.Timeout, OK: false})
 			if s.misses >= k.MaxMisses {
-				return fmt.Sprintf("keepalive: %d pings missed", s.misses)
+				return CauseKeepalive, fmt.Errorf("%w: %d pings in a row", ErrKeepalive, s.misses)
 			}
 		case <-s.in.wake:
-			if why := s.drainInbox(c); why != "" {
-				return why
+			if err := s.drainInbox(c); err != nil {
+				return CauseOf(err), err
 			}
 			if s.exit == exitImmediate {
-				return "manual reconnect"
+				return CauseManual, nil
 			}
 		case <-s.pacer.C:
 			s.pump()
@@ -460,16 +459,22 @@ func (s *Session) serve(c *Client) string {
 // dropClient closes a finished client and forgets what was sent on it. A
 // connection judged dead is closed at once, one we chose to leave is closed
 // cleanly; the loss is reported as soon as the socket is gone.
-func (s *Session) dropClient(c *Client, reason string) {
+func (s *Session) dropClient(c *Client, cause Cause, err error) {
+	if s.exit != exitClose { // counted first: whoever sees the state change sees the count
+		s.mu.Lock()
+		s.st.ByCause[cause]++
+		s.st.Reconnects++
+		s.mu.Unlock()
+	}
 	switch {
 	case s.exit == exitClose:
 		c.Close()
-	case s.exit == exitImmediate || strings.HasPrefix(reason, "1300"):
+	case s.exit == exitImmediate || cause == Cause1300:
 		c.Close()
-		s.setState(Disconnected, reason, 0, time.Time{})
+		s.setState(Disconnected, cause, err, 0, time.Time{})
 	default:
 		c.Abort()
-		s.setState(Disconnected, reason, 0, time.Time{})
+		s.setState(Disconnected, cause, err, 0, time.Time{})
 	}
 	s.client = nil
 	s.open = 0
@@ -481,29 +486,23 @@ func (s *Session) dropClient(c *Client, reason string) {
 	for _, sub := range s.activeSubs() {
 		sub.reqID, sub.awaiting = 0, false
 	}
-	if s.exit != exitClose {
-		s.count(reasonKeyText(reason))
-		s.mu.Lock()
-		s.st.Reconnects++
-		s.mu.Unlock()
-	}
 	s.drainInbox(nil)
 }
 
 // drainInbox handles what the reader goroutine and dialer queued. With a
-// live client it may return a reason to leave it.
-func (s *Session) drainInbox(c *Client) string {
-	leave := ""
+// live client it may return why to leave it.
+func (s *Session) drainInbox(c *Client) error {
+	var leave error
 	for _, item := range s.in.take() {
 		switch v := item.(type) {
 		case Stage:
 			// A stage from a dial that has already ended is old news.
 			if v == StageVersion && s.dialing {
-				s.setState(Handshaking, "tcp connected", s.st.Attempt, time.Time{})
+				s.setState(Handshaking, CauseTCPConnected, nil, s.st.Attempt, time.Time{})
 			}
 		case wire.ErrMsg:
-			if why := s.onNotice(c, v); why != "" {
-				leave = why
+			if err := s.onNotice(c, v); err != nil {
+				leave = err
 			}
 		case reqDone:
 			s.onReqDone(v)
@@ -515,73 +514,30 @@ func (s *Session) drainInbox(c *Client) string {
 }
 
 // onNotice applies IB's system codes (PROTOCOL.md section 5).
-func (s *Session) onNotice(c *Client, m wire.ErrMsg) string {
+func (s *Session) onNotice(c *Client, m wire.ErrMsg) error {
 	s.emit(Notice{At: time.Now(), ReqID: m.ReqID, Code: m.Code, Text: m.Text})
 	if c == nil || c != s.client {
-		return ""
+		return nil
 	}
 	switch m.Code {
 	case 1100:
-		s.setState(Degraded, "1100 connectivity between IB and the gateway lost", 0, time.Time{})
-	case 1101, 1102:
-		s.setState(Ready, fmt.Sprintf("%d connectivity restored", m.Code), 0, time.Time{})
+		s.setState(Degraded, Cause1100, nil, 0, time.Time{})
+	case 1101:
+		s.setState(Ready, Cause1101, nil, 0, time.Time{})
+		s.resubscribeAll(c, m.Code)
+	case 1102:
+		s.setState(Ready, Cause1102, nil, 0, time.Time{})
 		s.resubscribeAll(c, m.Code)
 	case 1300:
-		return "1300 socket port reset"
+		return fmt.Errorf("%w: %s", ErrSocketPortReset, m.Text)
 	}
-	return ""
+	return nil
 }
 
-func (s *Session) count(key string) {
+func (s *Session) count(cause Cause) {
 	s.mu.Lock()
-	s.st.ByReason[key]++
+	s.st.ByCause[cause]++
 	s.mu.Unlock()
-}
-
-// describe turns a death or dial failure into a short reason.
-func describe(err error) string {
-	switch {
-	case err == nil:
-		return "closed"
-	case errors.Is(err, ErrGatewayClosed):
-		return "gateway closed the connection (EOF)"
-	}
-	return err.Error()
-}
-
-// reasonKey buckets failures for the reconnects-by-reason counters.
-func reasonKey(err error) string {
-	switch {
-	case errors.Is(err, ErrClientIDInUse):
-		return "client_id_in_use"
-	case errors.Is(err, ErrHandshakeTimeout):
-		return "handshake_timeout"
-	case errors.Is(err, ErrConnectionRefused):
-		return "refused"
-	case errors.Is(err, ErrRejected):
-		return "rejected"
-	case errors.Is(err, ErrGatewayClosed):
-		return "eof"
-	}
-	return "dial_error"
-}
-
-func reasonKeyText(reason string) string {
-	switch {
-	case strings.HasPrefix(reason, "keepalive"):
-		return "keepalive"
-	case strings.HasPrefix(reason, "gateway closed"):
-		return "eof"
-	case strings.Contains(reason, "reset"):
-		return "reset"
-	case strings.HasPrefix(reason, "1300"):
-		return "1300"
-	case reason == "manual reconnect":
-		return "manual"
-	case strings.HasPrefix(reason, "protocol"):
-		return "protocol"
-	}
-	return "io_error"
 }
 
 // Stats is a copy of the session's state and counters.
@@ -589,7 +545,8 @@ type Stats struct {
 	State         State
 	Since         time.Time
 	ReadySince    time.Time
-	Reason        string
+	Cause         Cause
+	Err           error // the failure behind Cause, if any
 	Attempt       int
 	NextRetry     time.Time
 	Addr          string
@@ -603,7 +560,7 @@ type Stats struct {
 	PingsSent     uint64
 	PingsMissed   uint64
 	Reconnects    int
-	ByReason      map[string]int
+	ByCause       map[Cause]int // connections lost or failed
 	MsgsIn        uint64
 	MsgsOut       uint64
 	BytesIn       uint64
@@ -618,7 +575,7 @@ func (s *Session) Stats() Stats {
 	s.mu.Lock()
 	st := s.st
 	st.Accounts = append([]string(nil), s.st.Accounts...)
-	st.ByReason = maps.Clone(s.st.ByReason)
+	st.ByCause = maps.Clone(s.st.ByCause)
 	st.Pings = s.ring.samples()
 	st.Subscriptions = len(s.subs)
 	for _, sub := range s.subs {

@@ -39,13 +39,14 @@ func TestSessionRecoversFromEveryFault(t *testing.T) {
 		fault  ibsim.Fault
 		clear  bool          // the fault lasts until cleared: clear it once the session has left ready
 		within time.Duration // how long leaving ready may take (generous; the benchmarks measure it)
+		cause  Cause         // what the loss is put down to
 	}{
-		{name: "drop fin", fault: ibsim.Fault{Kind: "drop", Mode: "fin"}, within: 2 * time.Second},
-		{name: "drop rst", fault: ibsim.Fault{Kind: "drop", Mode: "rst"}, within: 2 * time.Second},
-		{name: "stall", fault: ibsim.Fault{Kind: "stall", All: true}, clear: true, within: 3 * time.Second},
-		{name: "listener down", fault: ibsim.Fault{Kind: "down", For: ibsim.Duration(300 * time.Millisecond)}, within: 2 * time.Second},
-		{name: "1300", fault: ibsim.Fault{Kind: "codes", Codes: []int{1300}}, within: 2 * time.Second},
-		{name: "oversized frame", fault: ibsim.Fault{Kind: "oversized"}, within: 2 * time.Second},
+		{name: "drop fin", fault: ibsim.Fault{Kind: "drop", Mode: "fin"}, within: 2 * time.Second, cause: CauseEOF},
+		{name: "drop rst", fault: ibsim.Fault{Kind: "drop", Mode: "rst"}, within: 2 * time.Second, cause: CauseReset},
+		{name: "stall", fault: ibsim.Fault{Kind: "stall", All: true}, clear: true, within: 3 * time.Second, cause: CauseKeepalive},
+		{name: "listener down", fault: ibsim.Fault{Kind: "down", For: ibsim.Duration(300 * time.Millisecond)}, within: 2 * time.Second, cause: CauseEOF},
+		{name: "1300", fault: ibsim.Fault{Kind: "codes", Codes: []int{1300}}, within: 2 * time.Second, cause: Cause1300},
+		{name: "oversized frame", fault: ibsim.Fault{Kind: "oversized"}, within: 2 * time.Second, cause: CauseProtocol},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,7 +56,13 @@ func TestSessionRecoversFromEveryFault(t *testing.T) {
 			if err := sim.Inject(tt.fault); err != nil {
 				t.Fatalf("inject: %v", err)
 			}
-			_, mark = rec.waitFor(t, mark, tt.within, "leaving ready", leftReady)
+			ev, mark := rec.waitFor(t, mark, tt.within, "leaving ready", leftReady)
+			if sc := ev.(StateChange); sc.Cause != tt.cause || sc.Err == nil {
+				t.Errorf("left ready for %s (%v), want %s and its error", sc.Cause, sc.Err, tt.cause)
+			}
+			if n := s.Stats().ByCause[tt.cause]; n != 1 {
+				t.Errorf("%s counted %d times, want 1", tt.cause, n)
+			}
 			assertSocketGone(t, held)
 			if tt.clear {
 				sim.ClearFaults()
@@ -104,8 +111,14 @@ func TestConnectivityCodes(t *testing.T) {
 			held := s.Stats().LocalAddr
 			mark := rec.len()
 			sim.Inject(ibsim.Fault{Kind: "codes", Codes: []int{1100, code}, Gap: ibsim.Duration(50 * time.Millisecond)})
-			_, mark = rec.waitFor(t, mark, 2*time.Second, "degraded", isState(Degraded))
-			rec.waitFor(t, mark, 2*time.Second, "ready after "+fmtCode(code), isState(Ready))
+			ev, mark := rec.waitFor(t, mark, 2*time.Second, "degraded", isState(Degraded))
+			if c := ev.(StateChange).Cause; c != Cause1100 {
+				t.Errorf("degraded for %s, want 1100", c)
+			}
+			ev, _ = rec.waitFor(t, mark, 2*time.Second, "ready after "+fmtCode(code), isState(Ready))
+			if c := ev.(StateChange).Cause; c.String() != strconv.Itoa(code) {
+				t.Errorf("ready again for %s, want %d", c, code)
+			}
 			bars.waitCount(t, BarResubscribed, 1, 2*time.Second)
 			bars.waitCount(t, BarBackfill, 2, 2*time.Second)
 			if got := s.Stats().LocalAddr; got != held {
@@ -130,7 +143,7 @@ func TestClientIDInUseRotates(t *testing.T) {
 	if id := s.Stats().ClientID; id != 8 {
 		t.Fatalf("client id in use = %d, want 8 (7 is taken)", id)
 	}
-	if n := s.Stats().ByReason["client_id_in_use"]; n != 1 {
+	if n := s.Stats().ByCause[CauseClientIDInUse]; n != 1 {
 		t.Errorf("client_id_in_use count = %d, want 1", n)
 	}
 }
@@ -200,8 +213,9 @@ func TestHandshakeStallThenRetry(t *testing.T) {
 	cfg.ConnectTimeout = 150 * time.Millisecond
 	startSession(t, cfg)
 	ev, mark := rec.waitFor(t, 0, 3*time.Second, "backoff after a stalled handshake", isState(Backoff))
-	if r := ev.(StateChange).Reason; !strings.Contains(r, "version stage") || !strings.Contains(r, "handshake timeout") {
-		t.Errorf("backoff reason %q does not name the stalled stage", r)
+	if sc := ev.(StateChange); sc.Cause != CauseHandshakeTimeout || sc.Err == nil ||
+		!strings.Contains(sc.Err.Error(), "version stage") || !strings.Contains(sc.Err.Error(), "handshake timeout") {
+		t.Errorf("backoff %s (%v) does not name the stalled stage", sc.Cause, sc.Err)
 	}
 	sim.ClearFaults()
 	rec.waitFor(t, mark, 3*time.Second, "ready once the handshake answers", isState(Ready))
@@ -217,7 +231,7 @@ func TestManualReconnectWithHoldLeavesNoZombieOfOurs(t *testing.T) {
 	rec.waitFor(t, mark, 2*time.Second, "ready again", isState(Ready))
 	bars.waitCount(t, BarBackfill, 2, 2*time.Second)
 	assertNoCloseWaitOfOurs(t, sim.Port())
-	if n := s.Stats().ByReason["manual"]; n != 1 {
+	if n := s.Stats().ByCause[CauseManual]; n != 1 {
 		t.Errorf("manual reconnects = %d, want 1", n)
 	}
 }
@@ -305,7 +319,7 @@ func TestThousandReconnectCycles(t *testing.T) {
 		case <-time.After(10 * time.Millisecond): // poll: goroutine exit has no event to wait on
 		}
 	}
-	if n := s.Stats().ByReason["manual"]; n != cycles {
+	if n := s.Stats().ByCause[CauseManual]; n != cycles {
 		t.Errorf("manual reconnects = %d, want %d", n, cycles)
 	}
 }
@@ -388,8 +402,8 @@ func TestMaxClientsRejectsThenRecovers(t *testing.T) {
 	rec := newRecorder()
 	startSession(t, fastConfig(sim.Addr(), rec))
 	ev, mark := rec.waitFor(t, 0, 3*time.Second, "backoff when the gateway is full", isState(Backoff))
-	if r := ev.(StateChange).Reason; !strings.Contains(r, "502") {
-		t.Errorf("backoff reason %q does not carry the gateway's 502", r)
+	if sc := ev.(StateChange); sc.Cause != CauseRejected || sc.Err == nil || !strings.Contains(sc.Err.Error(), "502") {
+		t.Errorf("backoff %s (%v) does not carry the gateway's 502", sc.Cause, sc.Err)
 	}
 	sim.ClearFaults()
 	rec.waitFor(t, mark, 5*time.Second, "ready once there is room", isState(Ready))

@@ -37,24 +37,43 @@ func (e *Engine) onState(v conn.StateChange) {
 	case conn.Backoff, conn.Degraded:
 		level = slog.LevelWarn
 	}
-	text := fmt.Sprintf("%s ← %s: %s", v.State, v.Prev, v.Reason)
-	switch v.State {
-	case conn.Ready:
-		text = fmt.Sprintf("ready: %s (client id %d, server version %d)", v.Reason, v.ClientID, v.ServerVersion)
-	case conn.Connecting:
-		text = fmt.Sprintf("connecting to %s, attempt %d (%s)", v.Addr, v.Attempt, v.Reason)
-	case conn.Backoff:
-		text = fmt.Sprintf("backoff, next try in %s: %s", v.NextRetry.Sub(v.At).Round(time.Millisecond), v.Reason)
-	}
-	e.events.add(v.At, level, EventConnState, text,
+	reason, detail := v.Cause.Phrase(), errText(v.Err)
+	attrs := []slog.Attr{
 		slog.String("state", v.State.String()),
 		slog.String("prev", v.Prev.String()),
-		slog.String("reason", v.Reason),
+		slog.String("reason", reason),
+		slog.String("cause", v.Cause.String()),
 		slog.String("addr", v.Addr),
 		slog.Int("client_id", v.ClientID),
 		slog.Int("server_version", v.ServerVersion),
 		slog.Int("attempt", v.Attempt),
-	)
+	}
+	if detail != "" {
+		attrs = append(attrs, slog.String("error", detail))
+	}
+	// The screen's events log is the trader's only view of the full error;
+	// it is left out where it would repeat the phrase (a bare EOF).
+	if detail != "" && detail != reason {
+		reason += " (" + detail + ")"
+	}
+	text := fmt.Sprintf("%s ← %s: %s", v.State, v.Prev, reason)
+	switch v.State {
+	case conn.Ready:
+		text = fmt.Sprintf("ready: %s (client id %d, server version %d)", reason, v.ClientID, v.ServerVersion)
+	case conn.Connecting:
+		text = fmt.Sprintf("connecting to %s, attempt %d (%s)", v.Addr, v.Attempt, reason)
+	case conn.Backoff:
+		text = fmt.Sprintf("backoff, next try in %s: %s", v.NextRetry.Sub(v.At).Round(time.Millisecond), reason)
+	}
+	e.events.add(v.At, level, EventConnState, text, attrs...)
+}
+
+// errText is an error's text, "" for none.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 func (e *Engine) onPing(v conn.PingResult) {

@@ -69,7 +69,9 @@ func TestEventLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(e.Close)
-	e.observe(conn.StateChange{At: time.Now(), State: conn.Ready, Prev: conn.Handshaking, Reason: "handshake complete", Addr: "127.0.0.1:9", ClientID: 3, ServerVersion: 178})
+	e.observe(conn.StateChange{At: time.Now(), State: conn.Ready, Prev: conn.Handshaking, Cause: conn.CauseHandshakeDone, Addr: "127.0.0.1:9", ClientID: 3, ServerVersion: 178})
+	refused := &conn.DialError{Addr: "127.0.0.1:9", Stage: conn.StageTCP, Err: conn.ErrConnectionRefused}
+	e.observe(conn.StateChange{At: time.Now(), State: conn.Backoff, Prev: conn.Connecting, Cause: conn.CauseDialRefused, Err: refused, Addr: "127.0.0.1:9", ClientID: 3, Attempt: 2, NextRetry: time.Now().Add(time.Second)})
 	e.observe(conn.PingResult{Sample: conn.PingSample{At: time.Now(), RTT: 1500 * time.Microsecond, OK: true}})
 	e.observe(conn.PingResult{Sample: conn.PingSample{At: time.Now(), RTT: 2 * time.Second}, Misses: 1})
 	for _, code := range []int{2104, 2103, 1100, 162} {
@@ -83,7 +85,7 @@ func TestEventLines(t *testing.T) {
 	e.events.flush()
 
 	fields := map[string][]string{
-		EventConnState: {"addr", "attempt", "client_id", "prev", "reason", "server_version", "state"},
+		EventConnState: {"addr", "attempt", "cause", "client_id", "prev", "reason", "server_version", "state"},
 		EventKeepalive: {"misses", "ok", "rtt_ms"},
 		EventSockets:   {"close_wait", "established", "fin_wait2", "listener_pid", "port", "time_wait", "zombies"},
 		EventZombie:    {"action", "command", "local", "pid", "remote", "side"},
@@ -92,6 +94,7 @@ func TestEventLines(t *testing.T) {
 		EventMarket:    {"next_change", "open"},
 	}
 	var levels []string
+	var states []map[string]any
 	seen := map[string]int{}
 	for _, m := range buf.lines(t) {
 		name := m["msg"].(string)
@@ -106,6 +109,13 @@ func TestEventLines(t *testing.T) {
 			want = append(slices.Clone(want), "symbol")
 			slices.Sort(want)
 		}
+		if name == EventConnState {
+			states = append(states, m)
+			if _, ok := m["error"]; ok { // only when there is an error: checked below
+				want = append(slices.Clone(want), "error")
+				slices.Sort(want)
+			}
+		}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s fields %v, want %v", name, got, want)
 		}
@@ -115,6 +125,20 @@ func TestEventLines(t *testing.T) {
 		case EventSignal:
 			if _, err := time.Parse(time.RFC3339, m["bar_time"].(string)); err != nil {
 				t.Errorf("bar_time %q is not RFC 3339", m["bar_time"])
+			}
+		}
+	}
+	wantStates := []map[string]any{
+		{"state": "ready", "cause": "handshake_complete", "reason": "handshake complete", "error": nil},
+		{"state": "backoff", "prev": "connecting", "cause": "dial_refused", "reason": "nothing accepted the connection", "error": refused.Error()},
+	}
+	if len(states) != len(wantStates) {
+		t.Fatalf("%d conn.state lines, want %d", len(states), len(wantStates))
+	}
+	for i, want := range wantStates {
+		for k, v := range want {
+			if states[i][k] != v {
+				t.Errorf("conn.state %d: %s = %v, want %v", i, k, states[i][k], v)
 			}
 		}
 	}

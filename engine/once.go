@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -86,10 +87,14 @@ func (e *Engine) awaitSettled(ctx context.Context) error {
 			return fmt.Errorf("stopped before every symbol was backfilled: %w", ctx.Err())
 		case <-lost.C:
 			st := e.sess.Stats()
+			what := fmt.Sprintf("session to %s lost for %s: %s", st.Addr, wait, st.Cause.Phrase())
 			if !e.everReady.Load() {
-				return fmt.Errorf("no session with %s within %s: %s", st.Addr, wait, st.Reason)
+				what = fmt.Sprintf("no session with %s within %s: %s", st.Addr, wait, st.Cause.Phrase())
 			}
-			return fmt.Errorf("session to %s lost for %s: %s", st.Addr, wait, st.Reason)
+			if st.Err == nil {
+				return errors.New(what)
+			}
+			return fmt.Errorf("%s: %w", what, st.Err)
 		case <-e.progress:
 		}
 	}

@@ -94,11 +94,11 @@ func (e *Engine) buildSnapshot() Snapshot {
 
 func (e *Engine) connInfo(st *conn.Stats) ConnInfo {
 	return ConnInfo{
-		State: st.State.String(), Since: st.Since, ReadySince: st.ReadySince, Reason: st.Reason,
+		State: st.State, Since: st.Since, ReadySince: st.ReadySince, Cause: st.Cause, Error: errText(st.Err),
 		Addr: st.Addr, ClientID: st.ClientID, ServerVersion: st.ServerVersion, Accounts: st.Accounts,
 		Mode: cmp.Or(accountMode(st.Accounts), e.opts.Mode), ConfigMode: e.opts.Mode,
 		Readonly: e.opts.Readonly, Attempt: st.Attempt, NextRetry: st.NextRetry,
-		Reconnects: st.Reconnects, ByReason: st.ByReason,
+		Reconnects: st.Reconnects, ByCause: st.ByCause,
 		MsgsIn: st.MsgsIn, MsgsOut: st.MsgsOut, BytesIn: st.BytesIn, BytesOut: st.BytesOut,
 	}
 }

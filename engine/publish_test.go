@@ -46,7 +46,7 @@ func TestSnapshotsCoalesce(t *testing.T) {
 		t.Fatalf("%d snapshots", len(snaps))
 	}
 	final := snaps[len(snaps)-1]
-	if final.Symbols[0].Last != last || final.Conn.State != "closed" {
+	if final.Symbols[0].Last != last || final.Conn.State != conn.Closed {
 		t.Fatalf("final snapshot: last %v state %s, want %v and closed", final.Symbols[0].Last, final.Conn.State, last)
 	}
 	published := snaps[:len(snaps)-1] // the last one comes from Close

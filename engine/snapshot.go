@@ -3,6 +3,8 @@ package engine
 import (
 	"log/slog"
 	"time"
+
+	"github.com/robotui/robotui/conn"
 )
 
 // Snapshot is an immutable picture of everything the trader's screen shows.
@@ -22,21 +24,22 @@ type Snapshot struct {
 
 // ConnInfo is the session's state.
 type ConnInfo struct {
-	State         string    // disconnected, connecting, handshaking, ready, degraded, backoff, closed
-	Since         time.Time // when State was entered
-	ReadySince    time.Time // start of the current ready period (zero when not ready)
-	Reason        string    // why the last transition happened
-	Addr          string    // gateway host:port
-	ClientID      int       // the id in use (rotates on 326)
+	State         conn.State
+	Since         time.Time  // when State was entered
+	ReadySince    time.Time  // start of the current ready period (zero when not ready)
+	Cause         conn.Cause // why the last transition happened
+	Error         string     // the failure behind Cause in full, "" when there is none
+	Addr          string     // gateway host:port
+	ClientID      int        // the id in use (rotates on 326)
 	ServerVersion int
 	Accounts      []string
 	Mode          string // "paper" or "live": the account's own when known, else the configured one
 	ConfigMode    string // the configured mode; differs from Mode when the account says otherwise
 	Readonly      bool
-	Attempt       int       // dial attempts since the last ready
-	NextRetry     time.Time // in backoff: when the next dial happens
-	Reconnects    int       // total reconnects
-	ByReason      map[string]int
+	Attempt       int                // dial attempts since the last ready
+	NextRetry     time.Time          // in backoff: when the next dial happens
+	Reconnects    int                // total reconnects
+	ByCause       map[conn.Cause]int // connections lost or failed
 	MsgsIn        uint64
 	MsgsOut       uint64
 	BytesIn       uint64

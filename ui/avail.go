@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/ui/keys"
 )
 
@@ -19,9 +20,9 @@ func (m Model) availability() map[keys.Action]string {
 	switch {
 	case !m.have:
 		why[keys.Reconnect] = "waiting for the engine"
-	case m.snap.Conn.State == "connecting" || m.snap.Conn.State == "handshaking":
-		why[keys.Reconnect] = "already " + m.snap.Conn.State
-	case m.snap.Conn.State == "closed":
+	case m.snap.Conn.State == conn.Connecting || m.snap.Conn.State == conn.Handshaking:
+		why[keys.Reconnect] = "already " + m.snap.Conn.State.String()
+	case m.snap.Conn.State == conn.Closed:
 		why[keys.Reconnect] = "the session is closed"
 	}
 	switch {

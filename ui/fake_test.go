@@ -11,6 +11,7 @@ import (
 	_ "time/tzdata" // New York on hosts without a zone database
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/engine"
 )
 
@@ -137,11 +138,11 @@ func buildSnapshot(nsym int, opts ...snapshotOpt) engine.Snapshot {
 	s := engine.Snapshot{
 		At: at,
 		Conn: engine.ConnInfo{
-			State: "ready", Since: at.Add(-62 * time.Minute), ReadySince: at.Add(-62 * time.Minute),
-			Reason: "handshake complete", Addr: "127.0.0.1:4002", ClientID: 7, ServerVersion: 176,
+			State: conn.Ready, Since: at.Add(-62 * time.Minute), ReadySince: at.Add(-62 * time.Minute),
+			Cause: conn.CauseHandshakeDone, Addr: "127.0.0.1:4002", ClientID: 7, ServerVersion: 176,
 			Accounts: []string{"DU1234567"}, Mode: "paper", Reconnects: 2,
-			ByReason: map[string]int{"eof": 1, "stall": 1},
-			MsgsIn:   48213, MsgsOut: 2211, BytesIn: 4_100_000, BytesOut: 120_000,
+			ByCause: map[conn.Cause]int{conn.CauseEOF: 1, conn.CauseKeepalive: 1},
+			MsgsIn:  48213, MsgsOut: 2211, BytesIn: 4_100_000, BytesOut: 120_000,
 		},
 		Keepalive: engine.KeepaliveInfo{
 			Interval: 2 * time.Second, Timeout: 2 * time.Second, MaxMisses: 2,
@@ -222,9 +223,9 @@ func buildSnapshot(nsym int, opts ...snapshotOpt) engine.Snapshot {
 // inBackoff is the session after the gateway dropped it.
 func inBackoff(s *engine.Snapshot) {
 	at := s.At
-	s.Conn.State, s.Conn.Since, s.Conn.ReadySince = "backoff", at.Add(-3*time.Second), time.Time{}
-	s.Conn.Reason, s.Conn.Attempt, s.Conn.NextRetry = "EOF: gateway closed the connection", 2, at.Add(2500*time.Millisecond)
-	s.Conn.Reconnects, s.Conn.ByReason = 3, map[string]int{"eof": 2, "stall": 1}
+	s.Conn.State, s.Conn.Since, s.Conn.ReadySince = conn.Backoff, at.Add(-3*time.Second), time.Time{}
+	s.Conn.Cause, s.Conn.Attempt, s.Conn.NextRetry = conn.CauseEOF, 2, at.Add(2500*time.Millisecond)
+	s.Conn.Reconnects, s.Conn.ByCause = 3, map[conn.Cause]int{conn.CauseEOF: 2, conn.CauseKeepalive: 1}
 	s.Keepalive.Misses, s.Keepalive.Last = 0, 0
 	s.Sockets.Counts = map[string]int{"LISTEN": 1, "TIME_WAIT": 3}
 	for i := range s.Symbols {

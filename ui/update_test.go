@@ -6,29 +6,30 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/engine"
 )
 
-func withState(state string) snapshotOpt {
+func withState(state conn.State) snapshotOpt {
 	return func(s *engine.Snapshot) { s.Conn.State = state }
 }
 
 func TestReconnectKey(t *testing.T) {
 	tests := []struct {
-		state     string
+		state     conn.State
 		want      int
 		statusHas string
 	}{
-		{"ready", 1, "reconnect requested"},
-		{"degraded", 1, "reconnect requested"},
-		{"backoff", 1, "reconnect requested"},
-		{"disconnected", 1, "reconnect requested"},
-		{"connecting", 0, "unavailable, already connecting"},
-		{"handshaking", 0, "unavailable, already handshaking"},
-		{"closed", 0, "unavailable, the session is closed"},
+		{conn.Ready, 1, "reconnect requested"},
+		{conn.Degraded, 1, "reconnect requested"},
+		{conn.Backoff, 1, "reconnect requested"},
+		{conn.Disconnected, 1, "reconnect requested"},
+		{conn.Connecting, 0, "unavailable, already connecting"},
+		{conn.Handshaking, 0, "unavailable, already handshaking"},
+		{conn.Closed, 0, "unavailable, the session is closed"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.state, func(t *testing.T) {
+		t.Run(tt.state.String(), func(t *testing.T) {
 			f := newFake(t)
 			m := ready(t, f, 120, 40, buildSnapshot(10, withState(tt.state)))
 			if got := m.keys.Reconnect.Enabled(); got != (tt.want == 1) {
@@ -694,7 +695,7 @@ func TestOutsideTextCannotEscape(t *testing.T) {
 	s := buildSnapshot(5)
 	s.Events = append(s.Events, engine.EventLine{At: s.At, Name: "ib.error", Text: "evil\x1b[2J\x1b]0;pwned\x07\nsecond line\tand tab"})
 	s.Symbols[0].Symbol = "BAD\x1b[31m"
-	s.Conn.Reason = "a\rb"
+	s.Conn.Accounts = []string{"a\rb"} // the reason is a phrase of conn's now; accounts still come from the gateway
 	m := ready(t, f, 120, 40, s)
 	if strings.ContainsAny(m.View(), "\x1b\x07\r\t") {
 		t.Errorf("control characters from outside reached the screen")

@@ -1,11 +1,13 @@
 package panels
 
 import (
+	"cmp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/engine"
 	"github.com/robotui/robotui/ui/theme"
 )
@@ -26,11 +28,7 @@ func connectionBody(th *theme.Theme, s *engine.Snapshot, have bool, w int) []str
 	lines := make([]string, 0, TopHeight-2)
 
 	l := NewLine(w)
-	state := c.State
-	if state == "" {
-		state = "unknown"
-	}
-	l.Add(th.State(c.State), "● "+strings.ToUpper(state))
+	l.Add(th.State(c.State), "● "+strings.ToUpper(c.State.String()))
 	if !c.Since.IsZero() {
 		l.Add(th.Muted, " for "+Age(s.At.Sub(c.Since)))
 	}
@@ -46,13 +44,13 @@ func connectionBody(th *theme.Theme, s *engine.Snapshot, have bool, w int) []str
 	}
 	var third []Field
 	switch c.State {
-	case "backoff":
+	case conn.Backoff:
 		next := "dial #" + strconv.Itoa(c.Attempt)
 		if !c.NextRetry.IsZero() {
 			next += " in " + seconds(c.NextRetry.Sub(s.At))
 		}
 		third = []Field{{"", next, th.Orange}}
-	case "connecting", "handshaking":
+	case conn.Connecting, conn.Handshaking:
 		third = []Field{{"", "dial #" + strconv.Itoa(c.Attempt), th.Orange}}
 	default:
 		third = []Field{{"msgs", "↓" + Count(c.MsgsIn) + " ↑" + Count(c.MsgsOut), th.Normal}}
@@ -63,10 +61,7 @@ func connectionBody(th *theme.Theme, s *engine.Snapshot, have bool, w int) []str
 	lines = append(lines, flowed...)
 
 	// The reason gets two lines when it needs them, else the drop counts show.
-	reason := "—"
-	if c.Reason != "" {
-		reason = Clean(c.Reason)
-	}
+	reason := cmp.Or(c.Cause.Phrase(), "—")
 	wrapped := Wrap("reason "+reason, w, 2)
 	for i, r := range wrapped {
 		l := NewLine(w)
@@ -77,8 +72,8 @@ func connectionBody(th *theme.Theme, s *engine.Snapshot, have bool, w int) []str
 		}
 		lines = append(lines, l.String())
 	}
-	if len(wrapped) < 2 && len(c.ByReason) > 0 {
-		lines = append(lines, NewLine(w).Add(th.Muted, "drops ").Add(th.Normal, byReason(c.ByReason)).String())
+	if len(wrapped) < 2 && len(c.ByCause) > 0 {
+		lines = append(lines, NewLine(w).Add(th.Muted, "drops ").Add(th.Normal, byCause(c.ByCause)).String())
 	}
 	return lines
 }
@@ -94,15 +89,15 @@ func seconds(d time.Duration) string {
 	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
 }
 
-// byReason is "eof 3 · stall 1", most frequent first.
-func byReason(m map[string]int) string {
+// byCause is "eof 3 · keepalive 1", most frequent first.
+func byCause(m map[conn.Cause]int) string {
 	type kv struct {
 		k string
 		v int
 	}
 	list := make([]kv, 0, len(m))
 	for k, v := range m {
-		list = append(list, kv{k, v})
+		list = append(list, kv{k.String(), v})
 	}
 	sort.Slice(list, func(i, j int) bool {
 		if list[i].v != list[j].v {

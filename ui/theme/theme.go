@@ -11,6 +11,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+
+	"github.com/robotui/robotui/conn"
 )
 
 // Palette is every colour the console uses.
@@ -113,15 +115,15 @@ func New(r *lipgloss.Renderer, p Palette) *Theme {
 
 // State paints a session state: ready green, degraded yellow, on the way
 // back orange, down red.
-func (t *Theme) State(state string) Paint {
+func (t *Theme) State(state conn.State) Paint {
 	switch state {
-	case "ready":
+	case conn.Ready:
 		return t.BoldGood
-	case "degraded":
+	case conn.Degraded:
 		return t.Warn
-	case "backoff", "connecting", "handshaking":
+	case conn.Backoff, conn.Connecting, conn.Handshaking:
 		return t.Orange
-	case "disconnected", "closed":
+	case conn.Disconnected, conn.Closed:
 		return t.BoldBad
 	}
 	return t.Muted

@@ -7,6 +7,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+
+	"github.com/robotui/robotui/conn"
 )
 
 func renderer(p termenv.Profile, dark bool) *lipgloss.Renderer {
@@ -59,14 +61,14 @@ func TestStateAndSignalPaints(t *testing.T) {
 		got, want Paint
 		name      string
 	}{
-		{th.State("ready"), th.BoldGood, "ready"},
-		{th.State("degraded"), th.Warn, "degraded"},
-		{th.State("backoff"), th.Orange, "backoff"},
-		{th.State("connecting"), th.Orange, "connecting"},
-		{th.State("handshaking"), th.Orange, "handshaking"},
-		{th.State("disconnected"), th.BoldBad, "disconnected"},
-		{th.State("closed"), th.BoldBad, "closed"},
-		{th.State("weird"), th.Muted, "unknown state"},
+		{th.State(conn.Ready), th.BoldGood, "ready"},
+		{th.State(conn.Degraded), th.Warn, "degraded"},
+		{th.State(conn.Backoff), th.Orange, "backoff"},
+		{th.State(conn.Connecting), th.Orange, "connecting"},
+		{th.State(conn.Handshaking), th.Orange, "handshaking"},
+		{th.State(conn.Disconnected), th.BoldBad, "disconnected"},
+		{th.State(conn.Closed), th.BoldBad, "closed"},
+		{th.State(conn.State(99)), th.Muted, "unknown state"},
 		{th.Signal("BUY"), th.Good, "BUY"},
 		{th.Signal("SELL"), th.Bad, "SELL"},
 		{th.Signal("HOLD"), th.Muted, "HOLD"},

@@ -30,8 +30,6 @@ type Metrics struct {
 	src    atomic.Pointer[Source]
 }
 
-var states = []string{"disconnected", "connecting", "handshaking", "ready", "degraded", "backoff", "closed"}
-
 // New returns metrics with no source yet; SetSource before serving.
 func New() *Metrics {
 	m := &Metrics{
@@ -75,13 +73,15 @@ func (m *Metrics) Handler() http.Handler {
 
 // health is the /healthz body.
 type health struct {
-	Status        string    `json:"status"` // "ok" or "unavailable"
-	State         string    `json:"state"`
-	Since         time.Time `json:"since"`
-	Reason        string    `json:"reason,omitempty"`
-	Addr          string    `json:"addr"`
-	ClientID      int       `json:"client_id"`
-	ServerVersion int       `json:"server_version,omitempty"`
+	Status        string     `json:"status"` // "ok" or "unavailable"
+	State         string     `json:"state"`
+	Since         time.Time  `json:"since"`
+	Reason        string     `json:"reason,omitempty"`
+	Cause         conn.Cause `json:"cause,omitempty"`
+	Error         string     `json:"error,omitempty"`
+	Addr          string     `json:"addr"`
+	ClientID      int        `json:"client_id"`
+	ServerVersion int        `json:"server_version,omitempty"`
 }
 
 func (m *Metrics) healthz(w http.ResponseWriter, _ *http.Request) {
@@ -94,9 +94,10 @@ func (m *Metrics) healthz(w http.ResponseWriter, _ *http.Request) {
 	}
 	src := *p
 	c := src.Latest().Conn
-	h := health{Status: "ok", State: c.State, Since: c.Since, Reason: c.Reason, Addr: c.Addr, ClientID: c.ClientID, ServerVersion: c.ServerVersion}
+	h := health{Status: "ok", State: c.State.String(), Since: c.Since, Reason: c.Cause.Phrase(), Cause: c.Cause, Error: c.Error,
+		Addr: c.Addr, ClientID: c.ClientID, ServerVersion: c.ServerVersion}
 	// Status and body come from one snapshot, so they never contradict each other.
-	if c.State != "ready" {
+	if c.State != conn.Ready {
 		h.Status = "unavailable"
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
@@ -108,7 +109,7 @@ type snapshotCollector struct{ m *Metrics }
 
 var (
 	descState     = prometheus.NewDesc("robotui_session_state", "1 for the session's current state.", []string{"state"}, nil)
-	descReconn    = prometheus.NewDesc("robotui_reconnects_total", "Connections lost or failed, by reason.", []string{"reason"}, nil)
+	descReconn    = prometheus.NewDesc("robotui_reconnects_total", "Connections lost or failed, by cause.", []string{"cause"}, nil)
 	descSockets   = prometheus.NewDesc("robotui_gateway_sockets", "Sockets on the gateway port by TCP state.", []string{"state"}, nil)
 	descZombies   = prometheus.NewDesc("robotui_zombies", "CLOSE_WAIT sockets on the gateway port, by side.", []string{"side"}, nil)
 	descListening = prometheus.NewDesc("robotui_gateway_listening", "1 when something listens on the gateway port.", nil, nil)
@@ -131,15 +132,15 @@ func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	s := (*p).Latest()
-	for _, st := range states {
+	for _, st := range conn.States() {
 		v := 0.0
 		if st == s.Conn.State {
 			v = 1
 		}
-		ch <- prometheus.MustNewConstMetric(descState, prometheus.GaugeValue, v, st)
+		ch <- prometheus.MustNewConstMetric(descState, prometheus.GaugeValue, v, st.String())
 	}
-	for reason, n := range s.Conn.ByReason {
-		ch <- prometheus.MustNewConstMetric(descReconn, prometheus.CounterValue, float64(n), reason)
+	for cause, n := range s.Conn.ByCause {
+		ch <- prometheus.MustNewConstMetric(descReconn, prometheus.CounterValue, float64(n), cause.String())
 	}
 	ch <- prometheus.MustNewConstMetric(descTraffic, prometheus.CounterValue, float64(s.Conn.MsgsIn), "in")
 	ch <- prometheus.MustNewConstMetric(descTraffic, prometheus.CounterValue, float64(s.Conn.MsgsOut), "out")

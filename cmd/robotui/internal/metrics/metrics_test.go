@@ -31,17 +31,23 @@ func TestHealthz(t *testing.T) {
 	if code, _ := get(t, h, "/healthz"); code != http.StatusServiceUnavailable {
 		t.Fatalf("without a source: %d, want 503", code)
 	}
-	src := &fakeSource{snap: engine.Snapshot{Conn: engine.ConnInfo{State: "backoff", Reason: "gateway closed the connection (EOF)", Addr: "127.0.0.1:4002", ClientID: 3}}}
+	src := &fakeSource{snap: engine.Snapshot{Conn: engine.ConnInfo{State: conn.Backoff, Cause: conn.CauseEOF, Error: "gateway closed the connection", Addr: "127.0.0.1:4002", ClientID: 3}}}
 	m.SetSource(src)
 	code, body := get(t, h, "/healthz")
-	var got health
+	var got struct {
+		health
+		Cause string `json:"cause"`
+	}
 	if err := json.Unmarshal([]byte(body), &got); err != nil {
 		t.Fatalf("body %q: %v", body, err)
 	}
 	if code != http.StatusServiceUnavailable || got.State != "backoff" || got.Status != "unavailable" || got.ClientID != 3 {
 		t.Errorf("not ready: %d %+v", code, got)
 	}
-	src.snap.Conn.State = "ready"
+	if got.Cause != "eof" || got.Reason != conn.CauseEOF.Phrase() || got.Error != "gateway closed the connection" {
+		t.Errorf("not ready: cause, reason and error not in %s", body)
+	}
+	src.snap.Conn.State = conn.Ready
 	code, body = get(t, h, "/healthz")
 	json.Unmarshal([]byte(body), &got)
 	if code != http.StatusOK || got.Status != "ok" || got.State != "ready" {
@@ -52,7 +58,7 @@ func TestHealthz(t *testing.T) {
 func TestMetricsExposition(t *testing.T) {
 	m := New()
 	m.SetSource(&fakeSource{snap: engine.Snapshot{
-		Conn:    engine.ConnInfo{State: "ready", ByReason: map[string]int{"eof": 2, "keepalive": 1}, MsgsIn: 10, MsgsOut: 4},
+		Conn:    engine.ConnInfo{State: conn.Ready, ByCause: map[conn.Cause]int{conn.CauseEOF: 2, conn.CauseKeepalive: 1}, MsgsIn: 10, MsgsOut: 4},
 		Sockets: engine.SocketInfo{Listening: true, Counts: map[string]int{"ESTABLISHED": 2, "CLOSE_WAIT": 1}, Zombies: []engine.Zombie{{Side: "client"}}},
 		Symbols: []engine.SymbolRow{{Symbol: "AAPL", Signal: "SELL", Bars: 575, Last: 190.5}},
 	}})
@@ -65,7 +71,7 @@ func TestMetricsExposition(t *testing.T) {
 	for _, want := range []string{
 		`robotui_session_state{state="ready"} 1`,
 		`robotui_session_state{state="backoff"} 0`,
-		`robotui_reconnects_total{reason="eof"} 2`,
+		`robotui_reconnects_total{cause="eof"} 2`,
 		`robotui_keepalive_rtt_seconds_count 1`,
 		`robotui_keepalive_misses_total 1`,
 		`robotui_gateway_sockets{state="CLOSE_WAIT"} 1`,
