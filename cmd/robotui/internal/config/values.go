@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -116,9 +115,6 @@ func describe(raw any) string {
 	case int64:
 		return fmt.Sprintf("integer %d", x)
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return fmt.Sprintf("float %v", x)
-		}
 		return "float " + strconv.FormatFloat(x, 'g', -1, 64)
 	case bool:
 		return fmt.Sprintf("boolean %t", x)
