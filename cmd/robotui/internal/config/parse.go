@@ -95,6 +95,9 @@ func (d *decoder) table(section string) map[string]toml.Primitive {
 // key handles one key of the document. Keys deeper than section.name belong to a setting
 // given as a table; decoding that setting reports it.
 func (d *decoder) key(k toml.Key) {
+	if len(d.errs) > maxErrors {
+		return // each peek costs a pass over the file
+	}
 	section := k[0]
 	names, known := sectionKeys[section]
 	if !known || len(k) == 1 {
