@@ -70,31 +70,22 @@ func checkNesting(name string, src string) error {
 // either multi-line form), or -1 if it is not closed.
 func stringEnd(src string, i int) int {
 	q := src[i]
-	if triple := strings.Repeat(string(q), 3); strings.HasPrefix(src[i:], triple) {
-		for j := i + 3; j < len(src); j++ {
-			switch {
-			case q == '"' && src[j] == '\\':
-				j++
-			case strings.HasPrefix(src[j:], triple):
-				j += 3
-				for k := 0; k < 2 && j < len(src) && src[j] == q; k++ { // """a""""" is `a""`
-					j++
-				}
-				return j
-			}
-		}
-		return -1
+	delim := src[i : i+1]
+	if triple := strings.Repeat(delim, 3); strings.HasPrefix(src[i:], triple) {
+		delim = triple
 	}
-	for j := i + 1; j < len(src); j++ {
-		switch src[j] {
-		case '\\':
-			if q == '"' {
-				j++
-			}
-		case q:
-			return j + 1
-		case '\n':
+	for j := i + len(delim); j < len(src); j++ {
+		switch {
+		case q == '"' && src[j] == '\\':
+			j++
+		case len(delim) == 1 && src[j] == '\n':
 			return -1
+		case strings.HasPrefix(src[j:], delim):
+			j += len(delim)
+			for k := 0; len(delim) == 3 && k < 2 && j < len(src) && src[j] == q; k++ {
+				j++ // """a""""" is `a""`
+			}
+			return j
 		}
 	}
 	return -1
