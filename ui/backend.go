@@ -24,10 +24,9 @@ var _ Backend = (*engine.Engine)(nil)
 
 // Options configures the console.
 type Options struct {
-	// Keys maps an action to the key names that trigger it, replacing that
-	// action's defaults. Actions: reconnect, kill_zombies, faults, help,
-	// quit, up, down, next_panel, confirm, cancel, sort, refresh. Key names
-	// are Bubble Tea's ("r", "R", "ctrl+r", "enter", "esc", "f5", "space").
+	// Keys maps an action (a name in keys.Defs) to the key names that
+	// trigger it, replacing that action's defaults. Key names are Bubble
+	// Tea's ("r", "R", "ctrl+r", "enter", "esc", "f5", "space").
 	Keys map[string][]string
 	// Title heads the screen; empty means "robotui".
 	Title string

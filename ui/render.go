@@ -83,7 +83,7 @@ func (m *Model) renderBody() {
 	switch m.mode {
 	case modeHelp:
 		lines, m.modalOff = panels.Modal(m.th, "Keys", panels.HelpLines(m.th, m.helpGroups(), m.modalInner()),
-			m.hint(hintPart{keys.Cancel, "close"})+" · "+m.keys.Up.Help().Key+" "+m.keys.Down.Help().Key+" scroll", m.modalOff, w, h)
+			m.hint(hintPart{keys.Cancel, "close"})+" · "+m.keyLabel(keys.Up)+" "+m.keyLabel(keys.Down)+" scroll", m.modalOff, w, h)
 	case modePlanning:
 		lines, m.modalOff = panels.Modal(m.th, "Kill zombie sockets", panels.PlanningLines(m.th, m.modalInner()),
 			m.hint(hintPart{keys.Cancel, "cancel"}), 0, w, h)
@@ -101,10 +101,9 @@ func (m *Model) renderBody() {
 	case modeFaults:
 		view := max(1, h-4)
 		off := min(max(0, m.faultCur-view+1), m.faultCur)
-		confirm := m.keys.Confirm.Help().Key
 		lines, _ = panels.Modal(m.th, "Inject a simulator fault", panels.FaultLines(m.th, m.faults, m.faultCur, m.modalInner()),
-			m.keys.Up.Help().Key+"/"+m.keys.Down.Help().Key+" move · enter/"+confirm+" inject · 1-9 pick · "+
-				m.keys.Cancel.Help().Key+" close", off, w, h)
+			m.keyLabel(keys.Up)+"/"+m.keyLabel(keys.Down)+" move · "+m.keyLabel(keys.Open)+"/"+m.keyLabel(keys.Confirm)+" inject · 1-9 pick · "+
+				m.keyLabel(keys.Cancel)+" close", off, w, h)
 	default:
 		st := panels.Table{Order: m.order, Cursor: m.cursor, Offset: m.offset, Focused: m.focus == focusTable, SortBy: m.sortBy.String()}
 		lines = panels.Signals(m.th, &m.snap, st, w, m.tableHeight())
@@ -125,10 +124,13 @@ type hintPart struct {
 func (m Model) hint(parts ...hintPart) string {
 	out := make([]string, len(parts))
 	for i, p := range parts {
-		out[i] = m.keys.Binding(p.action).Help().Key + " " + p.what
+		out[i] = m.keyLabel(p.action) + " " + p.what
 	}
 	return strings.Join(out, " · ")
 }
+
+// keyLabel is the help's spelling of an action's keys: "n/esc".
+func (m Model) keyLabel(a keys.Action) string { return m.keys.Binding(a).Help().Key }
 
 func (m *Model) renderFooter() {
 	if m.width <= 0 || m.tooSmall() {
@@ -138,14 +140,20 @@ func (m *Model) renderFooter() {
 	for i, a := range keys.ShortActions {
 		items[i] = m.helpItem(a)
 		items[i].Key = keys.Display(m.keys.Binding(a).Keys()[0]) // the footer shows one key each
-		items[i].Keep = a == keys.Help || a == keys.Quit
+		d, _ := keys.Lookup(a)
+		items[i].Keep = d.Pinned
 	}
 	m.foot = panels.Footer(m.th, items, m.status, m.statusPaint(), m.width)
 }
 
 func (m Model) helpItem(a keys.Action) panels.HelpItem {
 	b := m.keys.Binding(a)
-	return panels.HelpItem{Key: b.Help().Key, Desc: b.Help().Desc, Enabled: b.Enabled(), Why: m.why[a]}
+	it := panels.HelpItem{Key: b.Help().Key, Desc: b.Help().Desc, Enabled: b.Enabled(), Why: m.why[a]}
+	if d, _ := keys.Lookup(a); d.Coming != 0 {
+		it.Desc += " (coming)"
+		it.Enabled = false
+	}
+	return it
 }
 
 func (m Model) helpGroups() []panels.HelpGroup {

@@ -75,8 +75,8 @@ func (m Model) changed() Model {
 }
 
 func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := &m.keys
-	if keys.Is(msg, k.Quit) {
+	a, _ := m.keys.Resolve(msg, m.scope())
+	if a == keys.Quit {
 		if m.closing {
 			return m, tea.Quit // asked twice: stop waiting for Close
 		}
@@ -88,20 +88,31 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch m.mode {
 	case modeHelp:
-		m = m.helpKey(msg)
+		m = m.helpKey(a)
 	case modePlanning:
-		if keys.Is(msg, k.Cancel) {
+		if a == keys.Cancel {
 			m.mode = modeNormal
 			m.planSeq++ // the dry run's answer will be ignored
 		}
 	case modeConfirm:
-		m, cmd = m.confirmKey(msg)
+		m, cmd = m.confirmKey(a)
 	case modeFaults:
-		m = m.faultKey(msg)
+		m = m.faultKey(a, msg)
 	default:
-		m, cmd = m.normalKey(msg)
+		m, cmd = m.normalKey(a, msg)
 	}
 	return m.changed(), cmd
+}
+
+// scope is where keys act now: an open dialog, or the focused panel.
+func (m Model) scope() keys.Scope {
+	switch {
+	case m.mode != modeNormal:
+		return keys.Dialog
+	case m.focus == focusEvents:
+		return keys.Log
+	}
+	return keys.Table
 }
 
 // refuse explains why a key that cannot act now did nothing.
@@ -114,17 +125,25 @@ func (m Model) refuse(a keys.Action) (Model, bool) {
 	return m, off
 }
 
-func (m Model) normalKey(msg tea.KeyMsg) (Model, tea.Cmd) {
-	k := &m.keys
+func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
+	if d, ok := keys.Lookup(a); ok && d.Coming&m.scope() != 0 {
+		b := m.keys.Binding(a)
+		m.setStatus(statusInfo, b.Help().Key+" "+b.Help().Desc+": coming in a later version")
+		return m, nil
+	}
 	var off bool
-	switch {
-	case keys.Is(msg, k.Help):
+	switch a {
+	case keys.Help:
 		m.mode, m.modalOff = modeHelp, 0
-	case keys.Is(msg, k.Up):
+	case keys.Up:
 		m.scroll(-1)
-	case keys.Is(msg, k.Down):
+	case keys.Down:
 		m.scroll(1)
-	case keys.Is(msg, k.NextPanel):
+	case keys.Top:
+		m.scroll(-m.scrollSpan())
+	case keys.Bottom:
+		m.scroll(m.scrollSpan())
+	case keys.NextPanel:
 		if m.focus == focusTable {
 			m.focus = focusEvents
 		} else {
@@ -132,41 +151,45 @@ func (m Model) normalKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		}
 		m.scrollTable() // the table and the log trade height with the focus
 		m.scrollEvents(0)
-	case keys.Is(msg, k.Sort):
+	case keys.Sort:
 		if m, off = m.refuse(keys.Sort); !off {
 			m.sortBy = (m.sortBy + 1) % sortKeys
 			m.reorder()
 			m.setStatus(statusInfo, "sorted by "+m.sortBy.String())
 		}
-	case keys.Is(msg, k.Refresh):
+	case keys.Refresh:
 		if m, off = m.refuse(keys.Refresh); !off {
 			if sym, ok := m.selectedSymbol(); ok {
 				m.b.Refresh(sym)
 				m.setStatus(statusInfo, "refreshing "+sym)
 			}
 		}
-	case keys.Is(msg, k.Reconnect):
+	case keys.Reconnect:
 		if m, off = m.refuse(keys.Reconnect); !off {
 			m.b.Reconnect()
 			m.setStatus(statusInfo, "reconnect requested")
 		}
-	case keys.Is(msg, k.KillZombies):
+	case keys.KillZombies:
 		if m, off = m.refuse(keys.KillZombies); !off {
 			m.mode, m.modalOff = modePlanning, 0
 			m.planSeq++
 			return m, planKill(m.b, m.planSeq)
 		}
-	case keys.Is(msg, k.Faults):
+	case keys.Faults:
 		if m, off = m.refuse(keys.Faults); !off {
 			m.mode, m.faultCur = modeFaults, 0
 		}
-	case keys.Is(msg, k.Confirm), keys.Is(msg, k.Cancel):
-		if m.status != "" && !m.sticky {
-			m.status = "" // esc clears a message
+	case "":
+		// The dialog keys do nothing here but clear a message.
+		if (m.keys.Is(msg, keys.Confirm) || m.keys.Is(msg, keys.Cancel)) && m.status != "" && !m.sticky {
+			m.status = ""
 		}
 	}
 	return m, nil
 }
+
+// scrollSpan is a move long enough to reach either end of the focused panel.
+func (m Model) scrollSpan() int { return len(m.order) + len(m.snap.Events) }
 
 // scroll moves whatever has the focus.
 func (m *Model) scroll(d int) {
@@ -177,23 +200,21 @@ func (m *Model) scroll(d int) {
 	m.moveCursor(d)
 }
 
-func (m Model) helpKey(msg tea.KeyMsg) Model {
-	k := &m.keys
-	switch {
-	case keys.Is(msg, k.Help), keys.Is(msg, k.Cancel):
+func (m Model) helpKey(a keys.Action) Model {
+	switch a {
+	case keys.Help, keys.Cancel:
 		m.mode = modeNormal
-	case keys.Is(msg, k.Up):
+	case keys.Up:
 		m.modalOff = max(0, m.modalOff-1)
-	case keys.Is(msg, k.Down):
+	case keys.Down:
 		m.modalOff++
 	}
 	return m
 }
 
-func (m Model) confirmKey(msg tea.KeyMsg) (Model, tea.Cmd) {
-	k := &m.keys
-	switch {
-	case keys.Is(msg, k.Confirm):
+func (m Model) confirmKey(a keys.Action) (Model, tea.Cmd) {
+	switch a {
+	case keys.Confirm:
 		if m.plan.Empty() {
 			m, _ = m.refuse(keys.Confirm)
 			return m, nil
@@ -202,32 +223,31 @@ func (m Model) confirmKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.mode, m.plan, m.killing = modeNormal, engine.KillPlan{}, true
 		m.setStatus(statusWarn, "signalling "+plural(len(plan.Targets), "process", "processes")+"…")
 		return m, kill(m.b, plan)
-	case keys.Is(msg, k.Cancel):
+	case keys.Cancel:
 		if !m.plan.Empty() {
 			m.setStatus(statusInfo, "kill cancelled: nothing was signalled")
 		}
 		m.mode, m.plan = modeNormal, engine.KillPlan{}
-	case keys.Is(msg, k.Up):
+	case keys.Up:
 		m.modalOff = max(0, m.modalOff-1)
-	case keys.Is(msg, k.Down):
+	case keys.Down:
 		m.modalOff++
 	}
 	return m, nil
 }
 
-func (m Model) faultKey(msg tea.KeyMsg) Model {
-	k := &m.keys
+func (m Model) faultKey(a keys.Action, msg tea.KeyMsg) Model {
 	s := msg.String()
 	switch {
-	case keys.Is(msg, k.Cancel), keys.Is(msg, k.Faults):
+	case a == keys.Cancel, a == keys.Faults:
 		m.mode = modeNormal
-	case keys.Is(msg, k.Up):
+	case a == keys.Up:
 		m.faultCur = max(0, m.faultCur-1)
-	case keys.Is(msg, k.Down):
+	case a == keys.Down:
 		m.faultCur = min(len(m.faults)-1, m.faultCur+1)
-	case s == "enter" || keys.Is(msg, k.Confirm):
+	case a == keys.Open, a == keys.Confirm:
 		m = m.inject(m.faultCur)
-	case len(s) == 1 && s[0] >= '1' && s[0] <= '9':
+	case a == "" && len(s) == 1 && s[0] >= '1' && s[0] <= '9':
 		if i := int(s[0] - '1'); i < len(m.faults) {
 			m = m.inject(i)
 		}
@@ -290,7 +310,7 @@ func plural(n int, one, many string) string {
 // startClose closes the session in a command; closedMsg then quits.
 func (m Model) startClose() (tea.Model, tea.Cmd) {
 	m.closing, m.mode = true, modeNormal
-	m.setStatus(statusWarn, "closing session… ("+m.keys.Quit.Help().Key+" again to quit without waiting)")
+	m.setStatus(statusWarn, "closing session… ("+m.keys.Binding(keys.Quit).Help().Key+" again to quit without waiting)")
 	m.sticky = true
 	return m.changed(), closeSession(m.b)
 }

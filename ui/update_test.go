@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/engine"
+	"github.com/robotui/robotui/ui/keys"
 )
 
 func withState(state conn.State) snapshotOpt {
@@ -32,7 +33,7 @@ func TestReconnectKey(t *testing.T) {
 		t.Run(tt.state.String(), func(t *testing.T) {
 			f := newFake(t)
 			m := ready(t, f, 120, 40, buildSnapshot(10, withState(tt.state)))
-			if got := m.keys.Reconnect.Enabled(); got != (tt.want == 1) {
+			if got := m.keys.Binding(keys.Reconnect).Enabled(); got != (tt.want == 1) {
 				t.Errorf("reconnect enabled = %v in state %s", got, tt.state)
 			}
 			m, cmd := press(t, f, m, "r")
@@ -110,7 +111,7 @@ func TestKillConfirmFlow(t *testing.T) {
 	if _, _, kills, _ := f.counts(); kills != 0 {
 		t.Fatalf("Kill ran inside Update")
 	}
-	if m.keys.KillZombies.Enabled() || m.why["kill_zombies"] != "a kill is in progress" {
+	if m.keys.Binding(keys.KillZombies).Enabled() || m.why["kill_zombies"] != "a kill is in progress" {
 		t.Errorf("z should be disabled while a kill runs, why = %q", m.why["kill_zombies"])
 	}
 	m, _ = step(t, f, m, run(t, cmd))
@@ -243,7 +244,7 @@ func TestKillCancelledWhilePlanning(t *testing.T) {
 func TestKillDisabled(t *testing.T) {
 	f := newFake(t)
 	m := ready(t, f, 120, 40, buildSnapshot(20))
-	if m.keys.KillZombies.Enabled() {
+	if m.keys.Binding(keys.KillZombies).Enabled() {
 		t.Errorf("z enabled without zombies")
 	}
 	m, cmd := press(t, f, m, "z")
@@ -471,6 +472,79 @@ func TestTabMovesFocusAndScrollsEvents(t *testing.T) {
 	m, _ = press(t, f, m, "tab")
 	if m.focus != focusTable {
 		t.Errorf("tab did not return to the table")
+	}
+}
+
+func TestTopAndBottom(t *testing.T) {
+	f := newFake(t)
+	m := ready(t, f, 120, 40, buildSnapshot(100))
+	last := m.snap.Symbols[m.order[99]].Symbol
+	m, _ = press(t, f, m, "G")
+	if got, _ := m.selectedSymbol(); got != last {
+		t.Errorf("G selected %q, want the last row %q", got, last)
+	}
+	m, _ = press(t, f, m, "g")
+	if got, _ := m.selectedSymbol(); got != "AAPL" {
+		t.Errorf("g selected %q, want the first row", got)
+	}
+	m, _ = press(t, f, m, "tab")
+	m, _ = press(t, f, m, "g")
+	if limit := len(m.snap.Events) - m.eventRows(); limit <= 0 || m.back != limit {
+		t.Errorf("g in the log: back %d, want the oldest (%d)", m.back, limit)
+	}
+	m, _ = press(t, f, m, "G")
+	if m.back != 0 {
+		t.Errorf("G in the log: back %d, want the newest", m.back)
+	}
+	if got, _ := m.selectedSymbol(); got != "AAPL" {
+		t.Errorf("g and G in the log moved the table to %q", got)
+	}
+}
+
+// A key bound but not built yet says so, in the status and in the help.
+func TestComingKeys(t *testing.T) {
+	for _, k := range []string{"enter", "I", "H", "a", "e", "o", "/"} {
+		f := newFake(t)
+		m := ready(t, f, 120, 40, buildSnapshot(10))
+		m, _ = press(t, f, m, k)
+		if m.mode != modeNormal || !strings.Contains(m.status, "coming in a later version") {
+			t.Errorf("%s: mode %v, status %q", k, m.mode, m.status)
+		}
+	}
+	f := newFake(t)
+	m := ready(t, f, 120, 40, buildSnapshot(10))
+	m, _ = press(t, f, m, "?")
+	for range 10 {
+		m, _ = press(t, f, m, "down")
+	}
+	if v := m.View(); !strings.Contains(v, "history (coming)") || !strings.Contains(v, "enter") {
+		t.Errorf("the help does not mark the coming keys:\n%s", v)
+	}
+}
+
+// Keys act by scope: a dialog key rebound on the main screen keeps its
+// meaning in dialogs.
+func TestKeysActByScope(t *testing.T) {
+	f := newFake(t)
+	m, err := New(f, Options{Keys: map[string][]string{"sort": {"y"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ = step(t, f, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	m, _ = step(t, f, m, snapshotMsg{buildSnapshot(10, withZombies)})
+	m, _ = press(t, f, m, "y")
+	if m.sortBy == 0 || !strings.Contains(m.status, "sorted by") {
+		t.Fatalf("y did not sort on the main screen: status %q", m.status)
+	}
+	m, cmd := press(t, f, m, "z")
+	m, _ = step(t, f, m, run(t, cmd))
+	if m.mode != modeConfirm {
+		t.Fatalf("the kill dialog did not open")
+	}
+	sorted := m.sortBy
+	m, cmd = press(t, f, m, "y")
+	if cmd == nil || !m.killing || m.sortBy != sorted {
+		t.Errorf("y in the dialog did not confirm (killing %v, sort %v → %v)", m.killing, sorted, m.sortBy)
 	}
 }
 

@@ -110,7 +110,7 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 		eng.Close()
 		return 0
 	}
-	err = ui.Run(eng, ui.Options{Keys: keyBindings(cfg.Keys), Title: "robotui"}, stdin, stdout)
+	err = ui.Run(eng, ui.Options{Keys: cfg.Keys, Title: "robotui"}, stdin, stdout)
 	eng.Close()
 	if err != nil {
 		fmt.Fprintln(stderr, "robotui:", err)
@@ -278,12 +278,4 @@ func serveMetrics(addr string, h http.Handler) (*http.Server, error) {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	return srv, nil
-}
-
-func keyBindings(k config.Keys) map[string][]string {
-	return map[string][]string{
-		"reconnect": k.Reconnect, "kill_zombies": k.KillZombies, "faults": k.Faults, "help": k.Help,
-		"quit": k.Quit, "up": k.Up, "down": k.Down, "next_panel": k.NextPanel, "confirm": k.Confirm,
-		"cancel": k.Cancel, "sort": k.Sort, "refresh": k.Refresh,
-	}
 }

@@ -16,7 +16,12 @@ func TestDefaults(t *testing.T) {
 			t.Errorf("%s has no default binding", a)
 		}
 	}
-	want := map[Action]string{Reconnect: "r", KillZombies: "z", Faults: "f", Help: "?", Quit: "q/ctrl+c", Up: "↑/k", Down: "↓/j", NextPanel: "tab", Confirm: "y", Cancel: "n/esc", Sort: "s", Refresh: "R"}
+	want := map[Action]string{Reconnect: "r", KillZombies: "z", Faults: "f", Help: "?", Quit: "q/ctrl+c", Up: "↑/k", Down: "↓/j",
+		NextPanel: "tab", Confirm: "y", Cancel: "n/esc", Sort: "s", Refresh: "R", Open: "enter", Top: "g", Bottom: "G",
+		GatewayMenu: "I", History: "H", NextAccount: "a", Executions: "e", OpenOrders: "o", Filter: "/"}
+	if len(want) != len(Actions) {
+		t.Errorf("%d actions, the test knows %d", len(Actions), len(want))
+	}
 	for a, label := range want {
 		if got := m.Binding(a).Help().Key; got != label {
 			t.Errorf("%s label = %q, want %q", a, got, label)
@@ -24,6 +29,19 @@ func TestDefaults(t *testing.T) {
 	}
 	if m.Binding("nope") != nil {
 		t.Errorf("an unknown action has a binding")
+	}
+	if p := Check(nil); len(p) != 0 {
+		t.Errorf("the defaults have problems: %v", p)
+	}
+	for _, d := range Defs {
+		if d.Scope == 0 || d.Coming&^d.Scope != 0 || d.Group == "" {
+			t.Errorf("%s: scope %b, coming %b, group %q", d.Action, d.Scope, d.Coming, d.Group)
+		}
+		for _, k := range d.Keys {
+			if c, err := Canonical(k); err != nil || c != k {
+				t.Errorf("%s: default %q is not canonical (%q, %v)", d.Action, k, c, err)
+			}
+		}
 	}
 }
 
@@ -38,20 +56,24 @@ func TestOverrides(t *testing.T) {
 		{"rebind", map[string][]string{"reconnect": {"ctrl+r"}}, Reconnect, "ctrl+r", nil},
 		{"several keys", map[string][]string{"quit": {"Q", "ctrl+q"}}, Quit, "Q,ctrl+q", nil},
 		{"space by name", map[string][]string{"confirm": {"space"}}, Confirm, " ", nil},
-		{"names are case-insensitive", map[string][]string{"confirm": {"Enter"}}, Confirm, "enter", nil},
+		{"names are case-insensitive", map[string][]string{"confirm": {"Home"}}, Confirm, "home", nil},
 		{"letters keep their case", map[string][]string{"sort": {"S"}}, Sort, "S", nil},
 		{"alt", map[string][]string{"sort": {"alt+s"}}, Sort, "alt+s", nil},
 		{"function key", map[string][]string{"refresh": {"f5"}}, Refresh, "f5", nil},
-		{"repeats fold", map[string][]string{"sort": {"x", "x"}}, Sort, "x", nil},
 		{"a freed key can move", map[string][]string{"reconnect": {"x"}, "sort": {"r"}}, Sort, "r", nil},
+		{"a dialog key may serve the main screen", map[string][]string{"sort": {"y"}}, Sort, "y", nil},
+		{"a main screen key may serve dialogs", map[string][]string{"confirm": {"r"}}, Confirm, "r", nil},
 		{"unknown action", map[string][]string{"explode": {"x"}}, "", "", ErrUnknownAction},
 		{"empty list", map[string][]string{"reconnect": {}}, "", "", ErrNoKeys},
 		{"not a key", map[string][]string{"reconnect": {"hyper+r"}}, "", "", ErrInvalidKey},
 		{"two characters", map[string][]string{"reconnect": {"rr"}}, "", "", ErrInvalidKey},
 		{"empty name", map[string][]string{"reconnect": {""}}, "", "", ErrInvalidKey},
 		{"control character", map[string][]string{"reconnect": {"\x01"}}, "", "", ErrInvalidKey},
+		{"repeats", map[string][]string{"sort": {"x", "x"}}, "", "", ErrDuplicateKey},
 		{"taken by a default", map[string][]string{"reconnect": {"z"}}, "", "", ErrDuplicateKey},
 		{"taken by another override", map[string][]string{"reconnect": {"x"}, "sort": {"x"}}, "", "", ErrDuplicateKey},
+		{"a global key clashes with a dialog key", map[string][]string{"faults": {"y"}}, "", "", ErrDuplicateKey},
+		{"a main screen key clashes with a global one", map[string][]string{"sort": {"q"}}, "", "", ErrDuplicateKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,6 +91,32 @@ func TestOverrides(t *testing.T) {
 				t.Errorf("keys = %q, want %q", got, tt.keys)
 			}
 		})
+	}
+}
+
+func TestCheckFindsEveryProblem(t *testing.T) {
+	got := Check(map[string][]string{"explode": {"x"}, "sort": {"r", "ctrl-s", "x", "x"}, "help": {}})
+	want := []struct {
+		action Action
+		key    string
+		other  Action
+		err    error
+		msg    string
+	}{
+		{"explode", "", "", ErrUnknownAction, `"explode": unknown action (known: bottom, cancel,`},
+		{Sort, "ctrl-s", "", ErrInvalidKey, `"ctrl-s": invalid key name`},
+		{Sort, "x", "", ErrDuplicateKey, `key "x" is listed twice`},
+		{Reconnect, "r", Sort, ErrDuplicateKey, `key "r" is already bound to sort`},
+		{Help, "", "", ErrNoKeys, "expected at least one key"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d problems, want %d: %v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Action != w.action || g.Key != w.key || g.Other != w.other || !errors.Is(g, w.err) || !strings.Contains(g.Error(), w.msg) {
+			t.Errorf("problem %d = %+v (%v), want %+v", i, g, g, w)
+		}
 	}
 }
 
@@ -99,30 +147,63 @@ func TestCanonicalMatchesBubbleTea(t *testing.T) {
 	}
 }
 
-func TestIsIgnoresEnabled(t *testing.T) {
-	m := Default()
-	m.Reconnect.SetEnabled(false)
-	r := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'r'}}
-	if !Is(r, m.Reconnect) {
-		t.Errorf("Is missed a disabled binding's key")
+func TestResolve(t *testing.T) {
+	m, err := New(map[string][]string{"sort": {"y"}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if Is(r, m.KillZombies) {
-		t.Errorf("Is matched the wrong binding")
+	m.Binding(Reconnect).SetEnabled(false)
+	runes := func(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+	tests := []struct {
+		msg   tea.KeyMsg
+		scope Scope
+		want  Action
+	}{
+		{runes("r"), Table, Reconnect}, // disabled, still resolved
+		{runes("r"), Log, Reconnect},
+		{runes("r"), Dialog, ""},
+		{runes("y"), Table, Sort},
+		{runes("y"), Dialog, Confirm},
+		{runes("q"), Dialog, Quit},
+		{tea.KeyMsg{Type: tea.KeyEnter}, Log, Open},
+		{runes("x"), Table, ""},
+	}
+	for _, tt := range tests {
+		got, ok := m.Resolve(tt.msg, tt.scope)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("%s in scope %b = %q, %v; want %q", tt.msg, tt.scope, got, ok, tt.want)
+		}
+	}
+	if !m.Is(runes("y"), Confirm) || m.Is(runes("y"), Reconnect) {
+		t.Errorf("Is does not match an action's keys whatever the scope")
 	}
 }
 
 func TestHelpLists(t *testing.T) {
-	m := Default()
-	if got := len(m.ShortHelp()); got != len(ShortActions) {
-		t.Errorf("short help has %d bindings", got)
+	want := []Action{Reconnect, KillZombies, Faults, Sort, Refresh, NextPanel, Help, Quit}
+	if strings.Join(names(ShortActions), " ") != strings.Join(names(want), " ") {
+		t.Errorf("footer %v, want %v", ShortActions, want)
 	}
-	seen := map[string]bool{}
-	for _, col := range m.FullHelp() {
-		for _, b := range col {
-			seen[b.Help().Desc] = true
+	seen := map[Action]int{}
+	for _, g := range FullGroups {
+		for _, a := range g.Actions {
+			seen[a]++
 		}
 	}
-	if len(seen) != len(Actions) {
-		t.Errorf("full help lists %d actions, want all %d", len(seen), len(Actions))
+	for _, a := range Actions {
+		if seen[a] != 1 {
+			t.Errorf("full help lists %s %d times", a, seen[a])
+		}
 	}
+	if len(FullGroups) != 4 || FullGroups[0].Title != "Move" {
+		t.Errorf("full help sections %+v", FullGroups)
+	}
+}
+
+func names(as []Action) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = string(a)
+	}
+	return out
 }

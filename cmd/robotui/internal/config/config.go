@@ -4,6 +4,8 @@ import (
 	"net"
 	"strconv"
 	"time"
+
+	"github.com/robotui/robotui/ui/keys"
 )
 
 // Config is every robotui setting. Sections mirror the TOML tables of config.toml.example.
@@ -18,7 +20,9 @@ type Config struct {
 	Log       Log       `toml:"log"`
 	Metrics   Metrics   `toml:"metrics"`
 	Sim       Sim       `toml:"sim"`
-	Keys      Keys      `toml:"keys"`
+	// Keys binds actions (ui/keys' table names them) to Bubble Tea key names ("q", "ctrl+c",
+	// "up", "tab", "esc", ...). Defaults and rules come from that table.
+	Keys map[string][]string `toml:"keys"`
 
 	// origins records, per dotted key, where its current value came from, so that Validate
 	// can point at the file line, variable or flag. Keys absent here hold their default.
@@ -141,23 +145,6 @@ type Sim struct {
 	ServerVersion int `toml:"server_version"`
 }
 
-// Keys binds actions to Bubble Tea key names ("q", "ctrl+c", "up", "tab", "esc", ...). Every
-// action needs at least one key and no key may serve two actions.
-type Keys struct {
-	Reconnect   []string `toml:"reconnect"`    // Default ["r"].
-	KillZombies []string `toml:"kill_zombies"` // Default ["z"].
-	Faults      []string `toml:"faults"`       // Default ["f"]: the fault menu (--sim only).
-	Help        []string `toml:"help"`         // Default ["?"].
-	Quit        []string `toml:"quit"`         // Default ["q", "ctrl+c"].
-	Up          []string `toml:"up"`           // Default ["up", "k"].
-	Down        []string `toml:"down"`         // Default ["down", "j"].
-	NextPanel   []string `toml:"next_panel"`   // Default ["tab"].
-	Confirm     []string `toml:"confirm"`      // Default ["y"].
-	Cancel      []string `toml:"cancel"`       // Default ["n", "esc"].
-	Sort        []string `toml:"sort"`         // Default ["s"].
-	Refresh     []string `toml:"refresh"`      // Default ["R"].
-}
-
 // Defaults returns the built-in settings; config.toml.example spells out the same values.
 // Each call returns fresh slices.
 func Defaults() Config {
@@ -198,19 +185,6 @@ func Defaults() Config {
 		Log:      Log{Format: "text", Level: "info", File: ""},
 		Metrics:  Metrics{Addr: "", AllowRemote: false},
 		Sim:      Sim{Seed: 1, Speed: 1.0, ServerVersion: 178},
-		Keys: Keys{
-			Reconnect:   []string{"r"},
-			KillZombies: []string{"z"},
-			Faults:      []string{"f"},
-			Help:        []string{"?"},
-			Quit:        []string{"q", "ctrl+c"},
-			Up:          []string{"up", "k"},
-			Down:        []string{"down", "j"},
-			NextPanel:   []string{"tab"},
-			Confirm:     []string{"y"},
-			Cancel:      []string{"n", "esc"},
-			Sort:        []string{"s"},
-			Refresh:     []string{"R"},
-		},
+		Keys:     keys.DefaultBindings(),
 	}
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -25,7 +26,7 @@ func (c *Config) ApplyEnv(env []string) error {
 			}
 			continue
 		}
-		if err := setFromString(f.value(c), value); err != nil {
+		if err := f.set(c, func(v reflect.Value) error { return setFromString(v, value) }); err != nil {
 			errs = append(errs, &Error{Env: name, Key: f.key, Msg: err.Error()})
 			continue
 		}
@@ -59,7 +60,7 @@ func (c *Config) Set(key, value, flag string) error {
 	if f == nil {
 		return &Error{Flag: flag, Key: key, Msg: "unknown config key"}
 	}
-	if err := setFromString(f.value(c), value); err != nil {
+	if err := f.set(c, func(v reflect.Value) error { return setFromString(v, value) }); err != nil {
 		return &Error{Flag: flag, Key: key, Msg: err.Error()}
 	}
 	c.setOrigin(key, origin{flag: flag})

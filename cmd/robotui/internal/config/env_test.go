@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/robotui/robotui/ui/keys"
 )
 
 func TestApplyEnvValues(t *testing.T) {
@@ -38,7 +40,7 @@ func TestApplyEnvValues(t *testing.T) {
 	want.Log.Format = "json"
 	want.Sim.Seed = -3
 	want.Sim.Speed = 3
-	want.Keys.Quit = []string{"x", "ctrl+q"}
+	want.Keys["quit"] = []string{"x", "ctrl+q"}
 	c.origins = nil
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got  %+v\nwant %+v", c, want)
@@ -131,6 +133,9 @@ func TestCopiesDoNotShareOrigins(t *testing.T) {
 	if got := Errors(a.Validate(false)); len(got) != 1 || got[0].File != "a.toml" || got[0].Flag != "" {
 		t.Errorf("original blames %+v, want a.toml", got)
 	}
+	if err := b.Set("keys.quit", "x", "--quit"); err != nil || !reflect.DeepEqual(a.Keys["quit"], []string{"q", "ctrl+c"}) {
+		t.Errorf("setting a copy's key binding changed the original: %v, %q", err, a.Keys["quit"])
+	}
 }
 
 func TestEveryKeyHasAnEnvVar(t *testing.T) {
@@ -145,15 +150,15 @@ func TestEveryKeyHasAnEnvVar(t *testing.T) {
 			t.Errorf("%s: %v", f.env, err)
 		}
 	}
-	if len(fields) != 44 {
-		t.Errorf("found %d settings, want 44: did a section lose its toml tags?", len(fields))
+	if want := 32 + len(keys.Actions); len(fields) != want {
+		t.Errorf("found %d settings, want %d: did a section lose its toml tags?", len(fields), want)
 	}
 }
 
 // envSample is a valid text form of f's default value.
 func envSample(f *field, c *Config) string {
-	v := f.value(c)
-	switch x := v.Interface().(type) {
+	v := f.get(c)
+	switch x := v.(type) {
 	case time.Duration:
 		return x.String()
 	case []string:
@@ -163,5 +168,5 @@ func envSample(f *field, c *Config) string {
 	case string:
 		return x
 	}
-	return fmt.Sprint(v.Interface())
+	return fmt.Sprint(v)
 }

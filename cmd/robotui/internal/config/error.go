@@ -61,26 +61,3 @@ func (e *Error) Error() string {
 
 // Unwrap returns the sentinel or cause.
 func (e *Error) Unwrap() error { return e.Err }
-
-// Errors flattens err (as returned by this package, possibly joined) into its *Error values,
-// in order. Errors of other types are skipped.
-func Errors(err error) []*Error {
-	var out []*Error
-	var walk func(error)
-	walk = func(err error) {
-		var ce *Error
-		switch x := err.(type) {
-		case nil:
-		case interface{ Unwrap() []error }:
-			for _, e := range x.Unwrap() {
-				walk(e)
-			}
-		default:
-			if errors.As(err, &ce) {
-				out = append(out, ce)
-			}
-		}
-	}
-	walk(err)
-	return out
-}

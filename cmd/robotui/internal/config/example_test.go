@@ -4,6 +4,8 @@ import (
 	"os"
 	"reflect"
 	"testing"
+
+	"github.com/robotui/robotui/ui/keys"
 )
 
 // examplePath is config.toml.example at the module root, relative to this package.
@@ -25,6 +27,15 @@ func TestExampleIsExactlyTheDefaults(t *testing.T) {
 	}
 	if err := c.Validate(false); err != nil {
 		t.Errorf("the example does not validate:\n%v", err)
+	}
+	// The example's [keys] is ui/keys' table, read by the real loader.
+	for _, d := range keys.Defs {
+		if got := c.Keys[string(d.Action)]; !reflect.DeepEqual(got, d.Keys) {
+			t.Errorf("the example binds %s to %q, the key table to %q", d.Action, got, d.Keys)
+		}
+	}
+	if len(c.Keys) != len(keys.Defs) {
+		t.Errorf("the example binds %d actions, the key table has %d", len(c.Keys), len(keys.Defs))
 	}
 	c.origins = nil
 	if want := Defaults(); !reflect.DeepEqual(c, want) {

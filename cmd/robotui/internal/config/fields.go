@@ -1,23 +1,43 @@
 package config
 
 import (
+	"maps"
 	"reflect"
 	"strings"
+
+	"github.com/robotui/robotui/ui/keys"
 )
 
-// field is one leaf setting, found by walking Config's toml tags, so the struct stays the only
-// list of keys.
+// field is one leaf setting, found by walking Config's toml tags (and, for [keys], ui/keys'
+// table), so those stay the only lists of keys.
 type field struct {
 	key     string // dotted key, e.g. "gateway.port"
 	section string // "gateway"
 	name    string // "port"
 	env     string // "ROBOTUI_GATEWAY_PORT"
-	index   []int  // path to the field inside Config
+	index   []int  // path to the field inside Config; nil for a key binding
 }
 
-// value is the addressable field inside c.
-func (f *field) value(c *Config) reflect.Value {
-	return reflect.ValueOf(c).Elem().FieldByIndex(f.index)
+// get returns the setting's current value.
+func (f *field) get(c *Config) any {
+	if f.index == nil {
+		return c.Keys[f.name]
+	}
+	return reflect.ValueOf(c).Elem().FieldByIndex(f.index).Interface()
+}
+
+// set stores a value through store, which is given a settable value of the setting's type.
+func (f *field) set(c *Config, store func(reflect.Value) error) error {
+	if f.index != nil {
+		return store(reflect.ValueOf(c).Elem().FieldByIndex(f.index))
+	}
+	v := reflect.New(reflect.TypeFor[[]string]()).Elem()
+	if err := store(v); err != nil {
+		return err
+	}
+	c.Keys = maps.Clone(c.Keys) // a copy of the Config may share the map
+	c.Keys[f.name] = v.Interface().([]string)
+	return nil
 }
 
 const envPrefix = "ROBOTUI_"
@@ -31,23 +51,24 @@ var (
 
 func buildFields() []*field {
 	var out []*field
+	add := func(section, name string, index []int) {
+		out = append(out, &field{key: section + "." + name, section: section, name: name,
+			env: envPrefix + strings.ToUpper(section+"_"+name), index: index})
+	}
 	ct := reflect.TypeFor[Config]()
 	for i := range ct.NumField() {
 		sf := ct.Field(i)
 		section := sf.Tag.Get("toml")
-		if section == "" {
-			continue
-		}
-		for j := range sf.Type.NumField() {
-			kf := sf.Type.Field(j)
-			name := kf.Tag.Get("toml")
-			out = append(out, &field{
-				key:     section + "." + name,
-				section: section,
-				name:    name,
-				env:     envPrefix + strings.ToUpper(section+"_"+name),
-				index:   []int{i, j},
-			})
+		switch {
+		case section == "":
+		case sf.Type.Kind() == reflect.Map: // [keys]
+			for _, a := range keys.Actions {
+				add(section, string(a), nil)
+			}
+		default:
+			for j := range sf.Type.NumField() {
+				add(section, sf.Type.Field(j).Tag.Get("toml"), []int{i, j})
+			}
 		}
 	}
 	return out

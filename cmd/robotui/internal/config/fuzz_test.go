@@ -59,22 +59,3 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
-
-// FuzzKeyLines runs the line scanner on input the TOML parser never accepted: it must still
-// terminate without panicking.
-func FuzzKeyLines(f *testing.F) {
-	for _, s := range fuzzSeeds {
-		f.Add(s)
-	}
-	f.Add("x = \"\"\"\\")
-	f.Add("x = '''")
-	f.Add("[[")
-	f.Add("a = {b = {c = {")
-	f.Fuzz(func(t *testing.T, src string) {
-		for k, line := range keyLines(src) {
-			if line < 1 || line > strings.Count(src, "\n")+1 {
-				t.Fatalf("key %q on line %d of %q", k, line, src)
-			}
-		}
-	})
-}

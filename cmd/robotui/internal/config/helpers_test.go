@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -33,4 +34,27 @@ func checkErrors(t *testing.T, file string, err error, wants []want) {
 				i, g.File, g.Line, g.Env, g.Flag, g.Key, g.Msg, wantFile, w.line, w.env, w.flag, w.key, w.msg)
 		}
 	}
+}
+
+// Errors flattens err (as returned by this package, possibly joined) into its *Error values,
+// in order. Errors of other types are skipped.
+func Errors(err error) []*Error {
+	var out []*Error
+	var walk func(error)
+	walk = func(err error) {
+		var ce *Error
+		switch x := err.(type) {
+		case nil:
+		case interface{ Unwrap() []error }:
+			for _, e := range x.Unwrap() {
+				walk(e)
+			}
+		default:
+			if errors.As(err, &ce) {
+				out = append(out, ce)
+			}
+		}
+	}
+	walk(err)
+	return out
 }

@@ -1,6 +1,9 @@
 package config
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // maxDepth bounds bracket nesting and dotted-key length. robotui's deepest legitimate setting
 // is `keys = { quit = ["q"] }` (two levels) or `keys.quit` (one dot), so anything past this is
@@ -14,25 +17,27 @@ const maxDepth = 3
 // not otherwise judge the syntax: an unterminated string ends the scan, since the TOML parser
 // will stop there too.
 func checkNesting(name string, src string) error {
-	s := lineScanner{src: src, line: 1}
-	depth, dots := 0, 0
+	depth, dots, line := 0, 0, 1
 	afterPart := false // the last token could be the left side of a dotted key
 	tooDeep := func(what string) error {
-		return &Error{File: name, Line: s.currentLine(), Msg: fmt.Sprintf(
+		return &Error{File: name, Line: line, Msg: fmt.Sprintf(
 			"%s nested more than %d levels deep; robotui's settings are at most section.key = [list]", what, maxDepth)}
 	}
-	for !s.eof() {
-		c := s.peek()
-		switch {
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; {
 		case c == '"' || c == '\'':
-			if _, ok := s.str(); !ok {
+			end := stringEnd(src, i)
+			if end < 0 {
 				return nil
 			}
-			afterPart = true
-			continue
+			line += strings.Count(src[i:end], "\n")
+			i, afterPart = end-1, true
 		case c == '#':
-			s.skipLine()
-			continue
+			if n := strings.IndexByte(src[i:], '\n'); n >= 0 {
+				i += n - 1
+			} else {
+				return nil
+			}
 		case c == '[' || c == '{':
 			if depth++; depth > maxDepth {
 				return tooDeep("brackets")
@@ -49,12 +54,39 @@ func checkNesting(name string, src string) error {
 			}
 			afterPart = false
 		case c == ' ' || c == '\t':
-		case isBareKeyByte(c):
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-':
 			afterPart = true
 		default:
+			if c == '\n' {
+				line++
+			}
 			dots, afterPart = 0, false
 		}
-		s.pos++
 	}
 	return nil
+}
+
+// stringEnd returns the index just past the string that opens at src[i] (basic, literal, or
+// either multi-line form), or -1 if it is not closed.
+func stringEnd(src string, i int) int {
+	q := src[i]
+	delim := src[i : i+1]
+	if triple := strings.Repeat(delim, 3); strings.HasPrefix(src[i:], triple) {
+		delim = triple
+	}
+	for j := i + len(delim); j < len(src); j++ {
+		switch {
+		case q == '"' && src[j] == '\\':
+			j++
+		case len(delim) == 1 && src[j] == '\n':
+			return -1
+		case strings.HasPrefix(src[j:], delim):
+			j += len(delim)
+			for k := 0; len(delim) == 3 && k < 2 && j < len(src) && src[j] == q; k++ {
+				j++ // """a""""" is `a""`
+			}
+			return j
+		}
+	}
+	return -1
 }

@@ -20,6 +20,12 @@ func TestNestingLimit(t *testing.T) {
 			[]want{{line: 4, msg: "brackets nested more than 3 levels deep"}}},
 		{"long dotted key", strings.Repeat("a.", 5000) + "b = 1\n",
 			[]want{{line: 1, msg: "dotted key nested more than 3 levels deep"}}},
+		{"after a multi-line literal string", "s = '''\n'''\na = [[[[1]]]]\n",
+			[]want{{line: 3, msg: "brackets nested more than 3 levels deep"}}},
+		{"after a string ending in quotes", "s = \"\"\"a\"\"\"\"\"\na = {b={c={d={e=1}}}}\n",
+			[]want{{line: 2, msg: "brackets nested more than 3 levels deep"}}},
+		{"after an escaped quote", "s = \"a\\\"[[[[\"\na.b.c.d.e = 1\n",
+			[]want{{line: 2, msg: "dotted key nested more than 3 levels deep"}}},
 		{"long table header", "\n\n[a . \"b\" . 'c' . d . e]\n",
 			[]want{{line: 3, msg: "dotted key nested more than 3 levels deep"}}},
 	}

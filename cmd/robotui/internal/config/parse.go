@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -28,13 +29,13 @@ func ParseBytes(name string, data []byte) (Config, error) {
 	if err := checkNesting(name, string(data)); err != nil {
 		return c, err
 	}
-	var raw map[string]any
-	md, err := toml.Decode(string(data), &raw)
+	var doc map[string]toml.Primitive
+	md, err := toml.Decode(string(data), &doc)
 	if err != nil {
 		return c, syntaxError(name, err)
 	}
-	d := decoder{c: &c, file: name, raw: raw, lines: keyLines(string(data)), seen: map[string]bool{}}
-	for _, k := range md.Keys() {
+	d := decoder{c: &c, file: name, md: &md, doc: doc, tables: map[string]map[string]toml.Primitive{}, seen: map[string]bool{}}
+	for _, k := range md.Keys() { // in document order
 		d.key(k)
 	}
 	c.normalize()
@@ -49,69 +50,109 @@ func syntaxError(name string, err error) error {
 	return &Error{File: name, Msg: "invalid TOML: " + err.Error(), Err: err}
 }
 
-type decoder struct {
-	c     *Config
-	file  string
-	raw   map[string]any
-	lines map[string]int
-	seen  map[string]bool // dotted keys already decoded or reported
-	errs  []error
+// errPeek is what peekFunc always fails with.
+var errPeek = errors.New("peeked")
+
+// peekFunc is a toml.Unmarshaler that shows it the raw value, then fails.
+type peekFunc func(raw any)
+
+func (f peekFunc) UnmarshalTOML(raw any) error { f(raw); return errPeek }
+
+// peek returns the raw value under p and the line of its key. The parser keeps key positions
+// private and hands them out only inside a ParseError, so the value is read by an Unmarshaler
+// that fails. Decoding raw values ourselves (not into Config) is what lets every bad value be
+// reported, in our words, rather than the first one in Go's.
+func (d *decoder) peek(p toml.Primitive) (raw any, line int) {
+	var pe toml.ParseError
+	if errors.As(d.md.PrimitiveDecode(p, peekFunc(func(v any) { raw = v })), &pe) {
+		line = pe.Position.Line
+	}
+	return raw, line
 }
 
-// key handles one key of the document, in document order. Keys deeper than section.name
-// belong to a setting given as a table; decoding that setting reports it.
+type decoder struct {
+	c      *Config
+	file   string
+	md     *toml.MetaData
+	doc    map[string]toml.Primitive
+	tables map[string]map[string]toml.Primitive // each section's keys; nil when it is no table
+	seen   map[string]bool                      // dotted keys already decoded or reported
+	errs   []error
+}
+
+// table returns the keys of section, if it is a table.
+func (d *decoder) table(section string) map[string]toml.Primitive {
+	t, done := d.tables[section]
+	if !done {
+		if d.md.PrimitiveDecode(d.doc[section], &t) != nil {
+			t = nil
+		}
+		d.tables[section] = t
+	}
+	return t
+}
+
+// key handles one key of the document. Keys deeper than section.name belong to a setting
+// given as a table; decoding that setting reports it.
 func (d *decoder) key(k toml.Key) {
 	if len(d.errs) > maxErrors {
-		return
+		return // each peek costs a pass over the file
 	}
 	section := k[0]
 	names, known := sectionKeys[section]
-	if !known {
-		what := "unknown section"
-		if _, isTable := d.raw[section].(map[string]any); !isTable {
-			what = "unknown key; settings belong in a section"
-		}
-		d.failOnce(section, what+suggest(section, sectionNames()))
-		return
-	}
-	table, ok := d.raw[section].(map[string]any)
-	if !ok {
-		d.failOnce(section, fmt.Sprintf("expected a table [%s], got %s", section, describe(d.raw[section])))
-		return
-	}
-	if len(k) == 1 {
+	if !known || len(k) == 1 {
+		d.section(k, known)
 		return
 	}
 	dotted := section + "." + k[1]
-	f := fieldByKey[dotted]
-	if f == nil {
-		d.failOnce(dotted, fmt.Sprintf("unknown key in [%s]%s", section, suggest(k[1], names)))
-		return
-	}
-	if d.seen[dotted] {
+	table := d.table(section)
+	if len(k) > 2 || table == nil || d.seen[dotted] {
 		return
 	}
 	d.seen[dotted] = true
-	if err := setFromTOML(f.value(d.c), table[k[1]]); err != nil {
-		d.fail(dotted, err.Error())
+	raw, line := d.peek(table[k[1]])
+	f := fieldByKey[dotted]
+	if f == nil {
+		d.fail(dotted, line, fmt.Sprintf("unknown key in [%s]%s", section, suggest(k[1], names)))
 		return
 	}
-	d.c.origins[dotted] = origin{file: d.file, line: d.lines[dotted]}
+	if err := f.set(d.c, func(v reflect.Value) error { return setFromTOML(v, raw) }); err != nil {
+		d.fail(dotted, line, err.Error())
+		return
+	}
+	d.c.origins[dotted] = origin{file: d.file, line: line}
 }
 
-func (d *decoder) failOnce(key, msg string) {
-	if !d.seen[key] {
-		d.seen[key] = true
-		d.fail(key, msg)
+// section checks a top-level key: a known section that is a table, or nothing else.
+func (d *decoder) section(k toml.Key, known bool) {
+	section := k[0]
+	if d.seen[section] {
+		return
+	}
+	d.seen[section] = true
+	raw, line := d.peek(d.doc[section])
+	if t := d.table(section); line == 0 && len(k) > 1 && t != nil {
+		_, line = d.peek(t[k[1]]) // a table made by a dotted key has no line of its own
+	}
+	_, isTable := raw.(map[string]any)
+	switch {
+	case !known && (isTable || len(k) > 1):
+		d.fail(section, line, "unknown section"+suggest(section, sectionNames()))
+	case !known:
+		d.fail(section, line, "unknown key; settings belong in a section"+suggest(section, sectionNames()))
+	case !isTable:
+		d.fail(section, line, fmt.Sprintf("expected a table [%s], got %s", section, describe(raw)))
 	}
 }
 
-func (d *decoder) fail(key, msg string) {
-	if len(d.errs) == maxErrors {
+func (d *decoder) fail(key string, line int, msg string) {
+	switch {
+	case len(d.errs) > maxErrors:
+	case len(d.errs) == maxErrors:
 		d.errs = append(d.errs, tooManyErrors(d.file))
-		return
+	default:
+		d.errs = append(d.errs, &Error{File: d.file, Line: line, Key: key, Msg: msg})
 	}
-	d.errs = append(d.errs, &Error{File: d.file, Line: d.lines[key], Key: key, Msg: msg})
 }
 
 // suggest returns ` (did you mean "x"?)` for the closest candidate, or the list of candidates.

@@ -60,9 +60,13 @@ func TestParseBytesErrors(t *testing.T) {
 	}{
 		{"unknown key", "[gateway]\nhost = \"h\"\nprot = 4002\n",
 			[]want{{line: 3, key: "gateway.prot", msg: `unknown key in [gateway] (did you mean "port"?)`}}},
+		{"unknown key binding", "[keys]\nkill_zombie = [\"z\"]\n",
+			[]want{{line: 2, key: "keys.kill_zombie", msg: `unknown key in [keys] (did you mean "kill_zombies"?)`}}},
 		{"unknown key far from any", "[log]\ncolour = true\n",
 			[]want{{line: 2, key: "log.colour", msg: "expected one of format, level, file"}}},
 		{"unknown section", "\n\n[gatway]\nport = 1\n",
+			[]want{{line: 3, key: "gatway", msg: `unknown section (did you mean "gateway"?)`}}},
+		{"unknown section of a dotted key", "\n\ngatway.port = 1\ngatway.host = \"h\"\n",
 			[]want{{line: 3, key: "gatway", msg: `unknown section (did you mean "gateway"?)`}}},
 		{"unknown top-level key", "verbose = true\n",
 			[]want{{line: 1, key: "verbose", msg: "unknown key; settings belong in a section; expected one of gateway, keepalive"}}},

@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/robotui/robotui/ui/keys"
 	"math"
 	"net"
 	"regexp"
@@ -11,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/robotui/robotui/ui/keys"
 )
 
 // IB's API ports: TWS and IB Gateway, live and paper.
@@ -259,39 +260,19 @@ func (v *validator) sim() {
 	v.intRange("sim.server_version", s.ServerVersion, 100, 200)
 }
 
+// keys applies ui/keys' rules, so that a file this accepts is one the console accepts.
 func (v *validator) keys() {
-	owner := map[string]string{} // key name → action that has it
-	for _, f := range fields {
-		if f.section != "keys" {
-			continue
-		}
-		names := f.value(v.c).Interface().([]string)
-		if len(names) == 0 {
-			v.fail(f.key, nil, "expected at least one key")
-		}
-		for _, name := range names {
-			canon, err := keys.Canonical(name)
-			if name != "" && err != nil {
-				v.fail(f.key, nil, "%v", err)
-				continue
+	for _, p := range keys.Check(v.c.Keys) {
+		at, msg := "keys."+string(p.Action), p.Error()
+		if p.Other != "" {
+			// Blame the binding that was set, not the default it collides with.
+			other := "keys." + string(p.Other)
+			if v.blame(at, other) == other {
+				at, other = other, at
 			}
-			name := canon
-			switch prev, taken := owner[name]; {
-			case name == "":
-				v.fail(f.key, nil, "expected key names, got an empty string")
-			case taken && prev == f.key:
-				v.fail(f.key, nil, "key %q is listed twice", clip(name))
-			case taken:
-				// Blame the binding that was set, not the default it collides with.
-				if at := v.blame(f.key, prev); at == f.key {
-					v.fail(f.key, nil, "key %q is already bound to %s", clip(name), prev)
-				} else {
-					v.fail(prev, nil, "key %q is already bound to %s", clip(name), f.key)
-				}
-			default:
-				owner[name] = f.key
-			}
+			msg = fmt.Sprintf("key %q is already bound to %s", keys.Display(p.Key), other)
 		}
+		v.fail(at, p.Err, "%s", msg)
 	}
 }
 

@@ -131,6 +131,10 @@ func TestValidate(t *testing.T) {
 		{"key on two actions", "[keys]\nsort = [\"r\"]\n", false, []want{{line: 2, key: "keys.sort", msg: `key "r" is already bound to keys.reconnect`}}},
 		{"key listed twice", "[keys]\nquit = [\"q\", \"q\"]\n", false, []want{{line: 2, key: "keys.quit", msg: `key "q" is listed twice`}}},
 		{"rebinding", "[keys]\nreconnect = [\"ctrl+r\"]\nrefresh = [\"r\"]\n", false, nil},
+		{"taking a default's key", "[keys]\n\nreconnect = [\"s\"]\n", false, []want{{line: 3, key: "keys.reconnect", msg: `key "s" is already bound to keys.sort`}}},
+		{"a dialog key on the main screen", "[keys]\nsort = [\"y\"]\n", false, nil},
+		{"a global key on the main screen", "[keys]\nsort = [\"q\"]\n", false, []want{{line: 2, key: "keys.sort", msg: `key "q" is already bound to keys.quit`}}},
+		{"a new action", "[keys]\nhistory = [\"ctrl+h\"]\nopen = [\"o\"]\n", false, []want{{line: 3, key: "keys.open", msg: `key "o" is already bound to keys.open_orders`}}},
 
 		// everything at once: all errors, not just the first
 		{"many errors", "[gateway]\nport = 0\n[strategy]\nfast = 0\n[log]\nlevel = \"loud\"\n", false, []want{

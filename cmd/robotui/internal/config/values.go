@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -31,74 +30,42 @@ func expected(v reflect.Value) string {
 	return "unsupported setting type " + v.Type().String()
 }
 
-// setFromTOML stores a decoded TOML value into v, or says why it cannot.
+// setFromTOML stores a decoded TOML value into v, or says why it cannot. A value of the right
+// TOML type goes through setFromString, so the file and the environment parse alike.
 func setFromTOML(v reflect.Value, raw any) error {
-	bad := func() error { return fmt.Errorf("%s, got %s", expected(v), describe(raw)) }
-	switch {
-	case v.Type() == durationType:
-		s, ok := raw.(string)
-		if !ok {
-			return bad()
-		}
-		d, err := time.ParseDuration(s)
-		if err != nil {
-			return bad()
-		}
-		v.SetInt(int64(d))
-	case v.Kind() == reflect.String:
-		s, ok := raw.(string)
-		if !ok {
-			return bad()
-		}
-		v.SetString(s)
-	case v.Kind() == reflect.Bool:
-		b, ok := raw.(bool)
-		if !ok {
-			return bad()
-		}
-		v.SetBool(b)
-	case v.Kind() == reflect.Int || v.Kind() == reflect.Int64:
-		n, ok := raw.(int64)
-		if !ok {
-			return bad()
-		}
-		if v.OverflowInt(n) {
-			return fmt.Errorf("%d is out of range", n)
-		}
-		v.SetInt(n)
-	case v.Kind() == reflect.Float64:
-		switch n := raw.(type) {
-		case float64:
-			v.SetFloat(n)
-		case int64:
-			v.SetFloat(float64(n))
-		default:
-			return bad()
-		}
-	case v.Kind() == reflect.Slice:
-		list, ok := raw.([]any)
-		if !ok {
-			return bad()
-		}
-		out := make([]string, len(list))
-		for i, item := range list {
-			s, ok := item.(string)
-			if !ok {
-				return fmt.Errorf("%s, got %s at position %d", expected(v), describe(item), i+1)
+	isInt := v.Type() != durationType && (v.Kind() == reflect.Int || v.Kind() == reflect.Int64)
+	ok, text := false, ""
+	switch x := raw.(type) {
+	case string:
+		ok, text = v.Kind() == reflect.String || v.Type() == durationType, x
+	case bool:
+		ok, text = v.Kind() == reflect.Bool, strconv.FormatBool(x)
+	case int64:
+		ok, text = isInt || v.Kind() == reflect.Float64, strconv.FormatInt(x, 10)
+	case float64:
+		ok, text = v.Kind() == reflect.Float64, strconv.FormatFloat(x, 'g', -1, 64)
+	case []any:
+		if v.Kind() == reflect.Slice {
+			out := make([]string, len(x))
+			for i, item := range x {
+				if out[i], ok = item.(string); !ok {
+					return fmt.Errorf("%s, got %s at position %d", expected(v), describe(item), i+1)
+				}
 			}
-			out[i] = s
+			v.Set(reflect.ValueOf(out))
+			return nil
 		}
-		v.Set(reflect.ValueOf(out))
-	default:
-		return fmt.Errorf("%s", expected(v))
 	}
-	return nil
+	if !ok {
+		return fmt.Errorf("%s, got %s", expected(v), describe(raw))
+	}
+	return setFromString(v, text)
 }
 
 // setFromString stores a value given as text (environment variable or flag) into v. Lists are
 // comma-separated; blanks around items and empty items are dropped.
 func setFromString(v reflect.Value, s string) error {
-	bad := func() error { return fmt.Errorf("%s, got %q", expected(v), s) }
+	bad := func() error { return fmt.Errorf("%s, got %s", expected(v), describe(s)) }
 	switch {
 	case v.Type() == durationType:
 		d, err := time.ParseDuration(s)
@@ -148,9 +115,6 @@ func describe(raw any) string {
 	case int64:
 		return fmt.Sprintf("integer %d", x)
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return fmt.Sprintf("float %v", x)
-		}
 		return "float " + strconv.FormatFloat(x, 'g', -1, 64)
 	case bool:
 		return fmt.Sprintf("boolean %t", x)
