@@ -133,16 +133,21 @@ func sockKey(s SocketInfo) socketsKey {
 	}
 }
 
+// zombies is conn/sockets' kill rule on this engine's scanner (whose
+// gateway filter New sets).
+func (e *Engine) zombies() sockets.Zombies {
+	return sockets.Zombies{Scanner: e.scanner, Port: e.opts.GatewayPort, Grace: e.opts.KillGrace}
+}
+
 // PlanKill scans the port with owners now and applies conn/sockets' kill
 // policy: the dry run of KillZombies. Plan.Error is set when the scan failed.
 func (e *Engine) PlanKill() KillPlan {
 	plan := KillPlan{Port: e.opts.GatewayPort}
-	t, err := e.scanner.ScanContext(e.ctx, e.opts.GatewayPort, true)
+	_, sp, err := e.zombies().Plan(e.ctx)
 	if err != nil {
 		plan.Error = err.Error()
 		return plan
 	}
-	sp := sockets.Plan(t, sockets.Self())
 	for _, tg := range sp.Targets {
 		kt := KillTarget{PID: tg.PID, Command: tg.Command, User: tg.User, Start: tg.StartTime}
 		for _, c := range tg.Sockets {
@@ -159,60 +164,27 @@ func (e *Engine) PlanKill() KillPlan {
 	return plan
 }
 
-// Kill signals the plan's targets that a fresh scan still finds holding a
-// zombie socket (each re-checked against its start time, so a reused pid is
-// refused), logs a `zombie` event per
-// target, and returns one result per target, then one per refusal. It
-// waits up to KillGrace (plus the SIGKILL wait) and stops waiting at Close.
+// Kill carries out a confirmed plan through conn/sockets (which signals only
+// the targets a fresh scan still finds holding a zombie, each pinned and
+// checked against its start time), logs a `zombie` event per target, and
+// returns one result per target, then one per refusal. It waits up to
+// KillGrace (plus the SIGKILL wait) and stops waiting at Close.
 func (e *Engine) Kill(plan KillPlan) []KillResult {
-	// The trader confirmed a plan made a while ago: act only on targets that
-	// the policy still allows now, so that a process that has since closed its
-	// zombie socket (and may be healthy) is left alone.
-	still := map[[2]uint64]bool{}
-	if now := e.PlanKill(); now.Error == "" {
-		for _, t := range now.Targets {
-			still[[2]uint64{uint64(t.PID), t.Start}] = true
-		}
-	}
-	sp := sockets.KillPlan{Port: plan.Port}
-	var raw []sockets.Result
+	confirmed := sockets.KillPlan{Port: plan.Port}
 	for _, t := range plan.Targets {
-		switch {
-		case e.ctx.Err() != nil:
-			raw = append(raw, sockets.Result{PID: t.PID, Command: t.Command, Result: sockets.OutcomeRefused, Reason: "engine closed"})
-		case !still[[2]uint64{uint64(t.PID), t.Start}]:
-			raw = append(raw, sockets.Result{PID: t.PID, Command: t.Command, Result: sockets.OutcomeRefused, Reason: "no longer holds a zombie socket to the gateway"})
-		default:
-			sp.Targets = append(sp.Targets, sockets.Target{PID: t.PID, Command: t.Command, User: t.User, StartTime: t.Start})
-			raw = append(raw, sockets.Result{}) // filled in below, in plan order
-		}
+		confirmed.Targets = append(confirmed.Targets, sockets.Target{PID: t.PID, Command: t.Command, User: t.User, StartTime: t.Start})
 	}
-	if len(sp.Targets) > 0 {
-		killed := sockets.Kill(e.ctx, sp, e.opts.KillGrace)
-		k := 0
-		for i := range raw {
-			if raw[i] == (sockets.Result{}) && k < len(killed) {
-				raw[i] = killed[k]
-				k++
-			}
-		}
+	for _, r := range plan.Refused {
+		confirmed.Refused = append(confirmed.Refused, sockets.Refusal{PID: r.PID, Command: r.Command, Reason: sockets.Reason(r.Reason)})
 	}
-	out := make([]KillResult, 0, len(raw)+len(plan.Refused))
+	raw, _ := e.zombies().Kill(e.ctx, confirmed) // a failed rescan refuses every target, the error its reason
+	out := make([]KillResult, 0, len(raw))
 	for i, r := range raw {
 		out = append(out, KillResult{PID: r.PID, Command: r.Command, Result: string(r.Result), Reason: r.Reason})
 		if i < len(plan.Targets) {
 			local, remote := splitSockets(plan.Targets[i].Sockets)
 			e.emitZombie(r.PID, r.Command, string(sockets.ClientSide), local, remote, string(r.Result), r.Reason)
 		}
-	}
-	seen := map[Refusal]bool{}
-	for _, r := range plan.Refused {
-		k := Refusal{PID: r.PID, Reason: r.Reason}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		out = append(out, KillResult{PID: r.PID, Command: r.Command, Result: string(sockets.OutcomeRefused), Reason: r.Reason})
 	}
 	select {
 	case e.rescan <- struct{}{}:

@@ -222,8 +222,8 @@ func TestKillLeavesAProcessThatNoLongerHoldsAZombie(t *testing.T) {
 	// A plan confirmed after its target closed its zombie: same pid, same start time.
 	stale := KillPlan{Port: port, Targets: []KillTarget{{PID: healthy.Process.Pid, Command: "sleep", Start: start}}}
 	results := e.Kill(stale)
-	if len(results) != 1 || results[0].Result != "refused" {
-		t.Fatalf("results %+v, want the stale target refused", results)
+	if len(results) != 1 || results[0].Result != "gone" || results[0].Reason != string(sockets.ReasonGoneQuiet) {
+		t.Fatalf("results %+v, want the stale target left alone as gone", results)
 	}
 	if err := healthy.Process.Signal(syscall.Signal(0)); err != nil {
 		t.Fatalf("the healthy process was signalled: %v", err)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -35,100 +36,137 @@ Exit status: 0 no zombies, 1 zombies found, 2 error.
 Flags:
 `
 
+// zombiesCmd is one run of `robotui zombies`: its flags and streams.
+type zombiesCmd struct {
+	port            int
+	host            string
+	json, kill, yes bool
+	grace           time.Duration
+	stdin           io.Reader
+	stdout, stderr  io.Writer
+}
+
 // runZombies is `robotui zombies`; it returns the exit status.
 func runZombies(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := zombiesCmd{stdin: stdin, stdout: stdout, stderr: stderr}
+	if code, ok := c.parse(args); !ok {
+		return code
+	}
+	addrs, err := sockets.ResolveGateway(context.Background(), c.host)
+	if err != nil {
+		return c.fail(fmt.Errorf("--host %s: %w", c.host, err))
+	}
+	scanner := sockets.NewScanner()
+	scanner.SetGateway(addrs)
+	z := sockets.Zombies{Scanner: scanner, Port: c.port, Grace: c.grace}
+	table, plan, err := z.Plan(context.Background())
+	switch {
+	case err != nil:
+	case c.kill:
+		err = c.killZombies(z, table, plan)
+	default:
+		err = c.print(table, plan)
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	if len(table.Zombies) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// parse reads the flags; !ok means exit with code (help, or a bad flag).
+func (c *zombiesCmd) parse(args []string) (code int, ok bool) {
 	fs := flag.NewFlagSet("robotui zombies", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	port := fs.Int("port", 4002, "gateway `port` to inspect")
-	host := fs.String("host", "127.0.0.1", "gateway `host`: only connections to it count (another server on the same port is not the gateway)")
-	asJSON := fs.Bool("json", false, "print one JSON object (see DESIGN.md) instead of a table")
-	kill := fs.Bool("kill", false, "signal the owners of client-side zombies the policy allows")
-	yes := fs.Bool("yes", false, "with --kill: do not ask for confirmation")
-	grace := fs.Duration("grace", 3*time.Second, "with --kill: wait this long after SIGTERM before SIGKILL")
+	fs.SetOutput(c.stderr)
+	fs.IntVar(&c.port, "port", 4002, "gateway `port` to inspect")
+	fs.StringVar(&c.host, "host", "127.0.0.1", "gateway `host`: only connections to it count (another server on the same port is not the gateway)")
+	fs.BoolVar(&c.json, "json", false, "print one JSON object (see DESIGN.md) instead of a table")
+	fs.BoolVar(&c.kill, "kill", false, "signal the owners of client-side zombies the policy allows")
+	fs.BoolVar(&c.yes, "yes", false, "with --kill: do not ask for confirmation")
+	fs.DurationVar(&c.grace, "grace", 3*time.Second, "with --kill: wait this long after SIGTERM before SIGKILL")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), zombiesUsage)
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args, stdout); !ok {
-		return code
+	if code, ok := parseFlags(fs, args, c.stdout); !ok {
+		return code, false
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "robotui zombies: "+format+"\n", a...)
-		return 2
-	}
+	var err error
 	switch {
 	case fs.NArg() > 0:
-		return fail("unexpected argument %q (see --help)", fs.Arg(0))
-	case *port < 1 || *port > 65535:
-		return fail("--port %d: want 1..65535", *port)
-	case *grace < 0:
-		return fail("--grace %v: want a duration of 0 or more", *grace)
-	case *yes && !*kill:
-		return fail("--yes confirms --kill; without --kill nothing is signalled")
-	}
-
-	addrs, err := sockets.ResolveGateway(context.Background(), *host)
-	if err != nil {
-		return fail("--host %s: %v", *host, err)
-	}
-	scanner := sockets.NewScanner()
-	scanner.SetGateway(addrs)
-	table, err := scanner.Scan(*port, true)
-	if err != nil {
-		return fail("%v", err)
-	}
-	status := 0
-	if len(table.Zombies) > 0 {
-		status = 1
-	}
-	plan := sockets.Plan(table, sockets.Self())
-	if !*kill {
-		if *asJSON {
-			err = json.NewEncoder(stdout).Encode(sockets.NewReport(table))
-		} else if err = sockets.NewReport(table).WriteText(stdout); err == nil && len(table.Zombies) > 0 {
-			fmt.Fprintln(stdout, "dry run; with --kill:")
-			err = plan.WriteText(stdout)
-		}
-		if err != nil {
-			return fail("write: %v", err)
-		}
-		return status
-	}
-
-	if len(plan.Targets) > 0 && !*yes {
-		if !zombiesStdinIsTerminal(stdin) {
-			return fail("refusing to kill without confirmation: stdin is not a terminal (pass --yes to confirm)")
-		}
-		if !*asJSON {
-			sockets.NewReport(table).WriteText(stdout)
-		}
-		plan.WriteText(stderr)
-		fmt.Fprintf(stderr, "Signal %d process(es)? [y/N] ", len(plan.Targets))
-		answer, _ := bufio.NewReader(stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-			fmt.Fprintln(stderr, "not confirmed: nothing signalled")
-			declined := make([]sockets.Refusal, 0, len(plan.Targets)+len(plan.Refused))
-			for _, t := range plan.Targets {
-				declined = append(declined, sockets.Refusal{PID: t.PID, Command: t.Command, Reason: sockets.ReasonNotConfirmed})
-			}
-			plan = sockets.KillPlan{Port: plan.Port, Refused: append(declined, plan.Refused...)}
-		} else if fresh, err := scanner.Scan(*port, true); err == nil {
-			plan = sockets.Recheck(plan, sockets.Plan(fresh, sockets.Self())) // the answer may have come long after the scan
-		} else {
-			return fail("rescan before signalling: %v", err)
-		}
-	} else if !*asJSON {
-		sockets.NewReport(table).WriteText(stdout)
-	}
-
-	results := sockets.Kill(context.Background(), plan, *grace)
-	if *asJSON {
-		err = json.NewEncoder(stdout).Encode(sockets.NewKillReport(table, results))
-	} else if len(results) > 0 {
-		err = sockets.WriteResults(stdout, results)
+		err = fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
+	case c.port < 1 || c.port > 65535:
+		err = fmt.Errorf("--port %d: want 1..65535", c.port)
+	case c.grace < 0:
+		err = fmt.Errorf("--grace %v: want a duration of 0 or more", c.grace)
+	case c.yes && !c.kill:
+		err = errors.New("--yes confirms --kill; without --kill nothing is signalled")
 	}
 	if err != nil {
-		return fail("write: %v", err)
+		return c.fail(err), false
 	}
-	return status
+	return 0, true
+}
+
+// print is the dry run: the report, and what --kill would do.
+func (c *zombiesCmd) print(table sockets.Table, plan sockets.KillPlan) error {
+	var err error
+	if c.json {
+		err = json.NewEncoder(c.stdout).Encode(sockets.NewReport(table))
+	} else if err = sockets.NewReport(table).WriteText(c.stdout); err == nil && len(table.Zombies) > 0 {
+		fmt.Fprintln(c.stdout, "dry run; with --kill:")
+		err = plan.WriteText(c.stdout)
+	}
+	return err
+}
+
+// killZombies asks for confirmation (unless --yes), has sockets.Zombies
+// carry out the plan and prints the results.
+func (c *zombiesCmd) killZombies(z sockets.Zombies, table sockets.Table, plan sockets.KillPlan) error {
+	ask := len(plan.Targets) > 0 && !c.yes
+	if ask && !zombiesStdinIsTerminal(c.stdin) {
+		return errors.New("refusing to kill without confirmation: stdin is not a terminal (pass --yes to confirm)")
+	}
+	if !c.json {
+		sockets.NewReport(table).WriteText(c.stdout)
+	}
+	var results []sockets.Result
+	if ask && !c.confirm(plan) {
+		fmt.Fprintln(c.stderr, "not confirmed: nothing signalled")
+		results = plan.Declined()
+	} else {
+		var err error
+		if results, err = z.Kill(context.Background(), plan); err != nil {
+			return fmt.Errorf("rescan before signalling: %w", err)
+		}
+	}
+	return c.printResults(table, results)
+}
+
+// printResults prints what the kill did: the report with its results as
+// JSON, or the results table.
+func (c *zombiesCmd) printResults(table sockets.Table, results []sockets.Result) error {
+	if c.json {
+		return json.NewEncoder(c.stdout).Encode(sockets.NewKillReport(table, results))
+	}
+	if len(results) > 0 {
+		return sockets.WriteResults(c.stdout, results)
+	}
+	return nil
+}
+
+// confirm shows the plan and asks on stderr whether to carry it out.
+func (c *zombiesCmd) confirm(plan sockets.KillPlan) bool {
+	plan.WriteText(c.stderr)
+	fmt.Fprintf(c.stderr, "Signal %d process(es)? [y/N] ", len(plan.Targets))
+	answer, _ := bufio.NewReader(c.stdin).ReadString('\n')
+	a := strings.ToLower(strings.TrimSpace(answer))
+	return a == "y" || a == "yes"
+}
+
+func (c *zombiesCmd) fail(err error) int {
+	fmt.Fprintf(c.stderr, "robotui zombies: %v\n", err)
+	return 2
 }

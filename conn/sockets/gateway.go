@@ -24,6 +24,13 @@ func (s *Scanner) SetGateway(addrs []netip.Addr) {
 	s.mu.Unlock()
 }
 
+// hasGateway says whether SetGateway was called.
+func (s *Scanner) hasGateway() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gateway != nil
+}
+
 // gatewayAddrs decides which rows belong to the gateway.
 type gatewayAddrs struct {
 	addrs []netip.Addr // the gateway's IPs as clients dial them

@@ -7,14 +7,14 @@ import (
 	"time"
 )
 
-// Errors a ProcessControl returns; Kill turns them into results.
+// Errors a ProcessControl returns; they become results.
 var (
 	ErrGone   = errors.New("process has exited")
 	ErrReused = errors.New("pid belongs to another process now (start time changed)")
 )
 
-// ProcessControl pins and signals processes. Kill uses the operating system's
-// unless a Killer is given another (tests).
+// ProcessControl pins and signals processes: the operating system's unless
+// a Killer is given another (tests).
 type ProcessControl interface {
 	// Open pins pid if it still has startTime: ErrGone when it has exited,
 	// ErrReused when the pid now names another process.
@@ -32,7 +32,7 @@ type ProcessHandle interface {
 // Outcome is what happened to one process; the values are the JSON contract.
 type Outcome string
 
-// Outcomes of Kill.
+// Outcomes of Zombies.Kill.
 const (
 	OutcomeKilled  Outcome = "killed"
 	OutcomeGone    Outcome = "gone"
@@ -47,7 +47,99 @@ type Result struct {
 	Reason  string  `json:"reason"`
 }
 
-// Killer signals a plan's targets.
+// ErrNoGatewayFilter: a scanner without SetGateway sees the whole port.
+var ErrNoGatewayFilter = errors.New("sockets: the scanner has no gateway filter (SetGateway): a kill would be planned port-wide")
+
+// Zombies plans and carries out zombie kills on the gateway port: the
+// engine and `robotui zombies --kill` both go through it.
+type Zombies struct {
+	Scanner *Scanner      // its gateway filter must be set (SetGateway)
+	Port    int           // the gateway port
+	Grace   time.Duration // between SIGTERM and SIGKILL
+	killer  Killer        // zero: the operating system's process control (tests: a fake)
+	self    Identity      // zero: Self() (tests: another process)
+}
+
+// Plan scans the port with owners and applies the kill policy: the dry run,
+// with the table it was made from.
+func (z Zombies) Plan(ctx context.Context) (Table, KillPlan, error) {
+	if z.Scanner == nil || !z.Scanner.hasGateway() {
+		return Table{}, KillPlan{Port: z.Port}, ErrNoGatewayFilter
+	}
+	t, err := z.Scanner.ScanContext(ctx, z.Port, true)
+	if err != nil {
+		return Table{}, KillPlan{Port: z.Port}, err
+	}
+	self := z.self
+	if self == (Identity{}) {
+		self = Self()
+	}
+	return t, Plan(t, self), nil
+}
+
+// Kill carries out a confirmed plan, which may be long stale: of its
+// targets, only those a fresh Plan still targets (same pid and start time)
+// are signalled; the others are refused with the fresh reason, or gone when
+// they no longer hold a zombie. Results: one per target in order, then the
+// plan's refusals. A failed rescan signals nothing and is returned.
+func (z Zombies) Kill(ctx context.Context, confirmed KillPlan) ([]Result, error) {
+	results := make([]Result, len(confirmed.Targets), len(confirmed.Targets)+len(confirmed.Refused))
+	if len(confirmed.Targets) == 0 {
+		return appendRefusals(results, confirmed.Refused), nil
+	}
+	_, fresh, err := z.Plan(ctx)
+	if err != nil {
+		for i, t := range confirmed.Targets {
+			results[i] = Result{PID: t.PID, Command: t.Command, Result: OutcomeRefused, Reason: fmt.Sprintf("%s: %v", ReasonRecheckFailed, err)}
+		}
+		return appendRefusals(results, confirmed.Refused), err
+	}
+	targets, at := recheck(confirmed.Targets, fresh, results)
+	for j, r := range z.killer.signal(ctx, targets, z.Grace) {
+		results[at[j]] = r
+	}
+	return appendRefusals(results, confirmed.Refused), nil
+}
+
+// recheck fills results for the confirmed targets the fresh plan no longer
+// allows and returns the others, with their positions in results.
+func recheck(confirmed []Target, fresh KillPlan, results []Result) (targets []Target, at []int) {
+	type key struct {
+		pid   int
+		start uint64
+	}
+	still := map[key]bool{}
+	for _, t := range fresh.Targets {
+		still[key{t.PID, t.StartTime}] = true
+	}
+	refused := map[int]Reason{}
+	for _, r := range fresh.Refused {
+		refused[r.PID] = r.Reason
+	}
+	for i, t := range confirmed {
+		results[i] = Result{PID: t.PID, Command: t.Command, Result: OutcomeGone, Reason: string(ReasonGoneQuiet)}
+		switch {
+		case still[key{t.PID, t.StartTime}]:
+			targets, at = append(targets, t), append(at, i)
+		case refused[t.PID] != "":
+			results[i].Result, results[i].Reason = OutcomeRefused, string(refused[t.PID])
+		}
+	}
+	return targets, at
+}
+
+// Declined is the outcome of a plan the user did not confirm: nothing is
+// signalled, every target is refused as not confirmed.
+func (p KillPlan) Declined() []Result {
+	results := make([]Result, 0, len(p.Targets)+len(p.Refused))
+	for _, t := range p.Targets {
+		results = append(results, Result{PID: t.PID, Command: t.Command, Result: OutcomeRefused, Reason: string(ReasonNotConfirmed)})
+	}
+	return appendRefusals(results, p.Refused)
+}
+
+// Killer signals processes: the last step of Zombies.Kill, which decides
+// whom; it trusts the targets it is given.
 type Killer struct {
 	Control ProcessControl // nil: the operating system
 	Poll    time.Duration  // how often to look whether targets exited; 0: 20ms
@@ -55,29 +147,23 @@ type Killer struct {
 	KillWait time.Duration
 }
 
-// Kill signals plan's targets with the operating system's process control.
-func Kill(ctx context.Context, plan KillPlan, grace time.Duration) []Result {
-	return Killer{}.Kill(ctx, plan, grace)
-}
-
 type pending struct {
 	result int // index into results
 	handle ProcessHandle
 }
 
-// Kill re-checks each target's start time, sends SIGTERM to all, waits up to
-// grace for them to exit, then SIGKILLs the rest. It returns one result per
-// target, then one per refused process (deduplicated by pid and reason).
+// signal re-checks each target's start time, sends SIGTERM to all, waits up
+// to grace for them to exit, then SIGKILLs the rest; one result per target.
 // A cancelled ctx stops the waiting and skips SIGKILL.
-func (k Killer) Kill(ctx context.Context, plan KillPlan, grace time.Duration) []Result {
+func (k Killer) signal(ctx context.Context, targets []Target, grace time.Duration) []Result {
 	control := k.Control
 	if control == nil {
 		control = osControl()
 	}
-	results := make([]Result, 0, len(plan.Targets)+len(plan.Refused))
+	results := make([]Result, len(targets))
 	var sent []pending
-	for _, t := range plan.Targets {
-		r := Result{PID: t.PID, Command: t.Command}
+	for i, t := range targets {
+		results[i] = Result{PID: t.PID, Command: t.Command}
 		h, err := control.Open(t.PID, t.StartTime)
 		if err == nil {
 			if err = h.Terminate(); err != nil {
@@ -86,15 +172,14 @@ func (k Killer) Kill(ctx context.Context, plan KillPlan, grace time.Duration) []
 		}
 		switch {
 		case err == nil:
-			sent = append(sent, pending{result: len(results), handle: h})
+			sent = append(sent, pending{result: i, handle: h})
 		case errors.Is(err, ErrGone):
-			r.Result, r.Reason = OutcomeGone, "exited before it was signalled"
+			results[i].Result, results[i].Reason = OutcomeGone, "exited before it was signalled"
 		case errors.Is(err, ErrReused):
-			r.Result, r.Reason = OutcomeRefused, string(ReasonPIDReused)
+			results[i].Result, results[i].Reason = OutcomeRefused, string(ReasonPIDReused)
 		default:
-			r.Result, r.Reason = OutcomeRefused, fmt.Sprintf("cannot signal: %v", err)
+			results[i].Result, results[i].Reason = OutcomeRefused, fmt.Sprintf("cannot signal: %v", err)
 		}
-		results = append(results, r)
 	}
 	for _, p := range sent {
 		defer p.handle.Close()
@@ -107,7 +192,7 @@ func (k Killer) Kill(ctx context.Context, plan KillPlan, grace time.Duration) []
 		for _, p := range survivors {
 			results[p.result].Reason = fmt.Sprintf("SIGTERM sent; stopped waiting: %v", err)
 		}
-		return appendRefusals(results, plan.Refused)
+		return results
 	}
 	var forced []pending
 	for _, p := range survivors {
@@ -124,7 +209,7 @@ func (k Killer) Kill(ctx context.Context, plan KillPlan, grace time.Duration) []
 	for _, p := range k.waitExit(ctx, forced, cmpOr(k.KillWait, 2*time.Second)) {
 		results[p.result].Reason += "; not yet exited"
 	}
-	return appendRefusals(results, plan.Refused)
+	return results
 }
 
 // waitExit polls the handles until all have exited, d has passed or ctx is
@@ -157,12 +242,17 @@ func (k Killer) waitExit(ctx context.Context, ps []pending, d time.Duration) []p
 	}
 }
 
+// appendRefusals adds a result per refusal not yet reported for that pid
+// with that reason.
 func appendRefusals(results []Result, refused []Refusal) []Result {
 	type key struct {
 		pid    int
 		reason Reason
 	}
 	seen := map[key]bool{}
+	for _, r := range results {
+		seen[key{r.PID, Reason(r.Reason)}] = true
+	}
 	for _, r := range refused {
 		k := key{r.PID, r.Reason}
 		if seen[k] {

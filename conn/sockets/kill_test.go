@@ -80,6 +80,17 @@ func (h *fakeHandle) Exited() bool {
 
 func (h *fakeHandle) Close() error { h.closed = true; return nil }
 
+// Kill signals plan's targets, then reports its refusals: Zombies.Kill
+// without the fresh scan, for tests that build plans by hand.
+func (k Killer) Kill(ctx context.Context, plan KillPlan, grace time.Duration) []Result {
+	return appendRefusals(k.signal(ctx, plan.Targets, grace), plan.Refused)
+}
+
+// Kill is Killer.Kill with the operating system's process control.
+func Kill(ctx context.Context, plan KillPlan, grace time.Duration) []Result {
+	return Killer{}.Kill(ctx, plan, grace)
+}
+
 func target(pid int, start uint64) Target {
 	return Target{PID: pid, Command: "cmd" + itoa(uint16(pid)), StartTime: start}
 }

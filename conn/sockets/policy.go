@@ -22,8 +22,10 @@ const (
 	ReasonNoStartTime  Reason = "start time unknown: PID reuse cannot be ruled out"
 	ReasonShared       Reason = "shares the socket with a process that is not signalled: killing this one would not close it"
 	// Decided when signalling, not by Plan.
-	ReasonPIDReused    Reason = "pid reused: the process's start time changed since the scan"
-	ReasonNotConfirmed Reason = "not confirmed"
+	ReasonPIDReused     Reason = "pid reused: the process's start time changed since the scan"
+	ReasonNotConfirmed  Reason = "not confirmed"
+	ReasonGoneQuiet     Reason = "no longer holds a zombie socket to the gateway"
+	ReasonRecheckFailed Reason = "not re-checked before signalling"
 )
 
 // Target is a process the policy allows to be signalled.
@@ -166,31 +168,4 @@ func LooksLikeGateway(p Process) bool {
 		}
 	}
 	return false
-}
-
-// ReasonGoneQuiet refuses a confirmed target that a fresh scan no longer
-// finds holding a zombie: it may have closed the socket and be healthy.
-const ReasonGoneQuiet Reason = "no longer holds a zombie socket to the gateway"
-
-// Recheck keeps the targets of a confirmed plan that a fresh plan still
-// has (same pid and start time); the others become refusals. A confirmation
-// can come long after the scan it was asked about.
-func Recheck(confirmed, fresh KillPlan) KillPlan {
-	type key struct {
-		pid   int
-		start uint64
-	}
-	now := map[key]bool{}
-	for _, t := range fresh.Targets {
-		now[key{t.PID, t.StartTime}] = true
-	}
-	out := KillPlan{Port: confirmed.Port, Refused: append([]Refusal(nil), confirmed.Refused...)}
-	for _, t := range confirmed.Targets {
-		if now[key{t.PID, t.StartTime}] {
-			out.Targets = append(out.Targets, t)
-			continue
-		}
-		out.Refused = append(out.Refused, Refusal{PID: t.PID, Command: t.Command, Reason: ReasonGoneQuiet})
-	}
-	return out
 }

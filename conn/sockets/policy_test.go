@@ -210,13 +210,21 @@ func pidsOf(plan KillPlan) []int {
 }
 
 func TestRecheckDropsTargetsNoLongerPlanned(t *testing.T) {
-	confirmed := KillPlan{Port: 4002, Targets: []Target{{PID: 10, StartTime: 100}, {PID: 11, StartTime: 200}, {PID: 12, StartTime: 300}}}
-	fresh := KillPlan{Port: 4002, Targets: []Target{{PID: 10, StartTime: 100}, {PID: 12, StartTime: 301}}} // 12 is a new process
-	got := Recheck(confirmed, fresh)
-	if len(got.Targets) != 1 || got.Targets[0].PID != 10 {
-		t.Fatalf("targets %+v, want only pid 10", got.Targets)
+	confirmed := []Target{{PID: 10, StartTime: 100}, {PID: 11, StartTime: 200}, {PID: 12, StartTime: 300}, {PID: 13, StartTime: 400}}
+	fresh := KillPlan{Port: 4002, Targets: []Target{{PID: 10, StartTime: 100}, {PID: 12, StartTime: 301}}, // 12 is a new process
+		Refused: []Refusal{{PID: 13, Reason: ReasonGatewayOwner}}}
+	results := make([]Result, len(confirmed))
+	got, at := recheck(confirmed, fresh, results)
+	if len(got) != 1 || got[0].PID != 10 || !slices.Equal(at, []int{0}) {
+		t.Fatalf("targets %+v at %v, want only pid 10 at 0", got, at)
 	}
-	if len(got.Refused) != 2 || got.Refused[0].Reason != ReasonGoneQuiet || got.Refused[1].PID != 12 {
-		t.Errorf("refused %+v", got.Refused)
+	for i, want := range []Result{
+		{PID: 11, Result: OutcomeGone, Reason: string(ReasonGoneQuiet)},
+		{PID: 12, Result: OutcomeGone, Reason: string(ReasonGoneQuiet)},
+		{PID: 13, Result: OutcomeRefused, Reason: string(ReasonGatewayOwner)},
+	} {
+		if results[i+1] != want {
+			t.Errorf("result %d = %+v, want %+v", i+1, results[i+1], want)
+		}
 	}
 }
