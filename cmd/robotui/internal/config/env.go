@@ -39,7 +39,7 @@ func (c *Config) ApplyEnv(env []string) error {
 // unknownEnv explains a ROBOTUI_ variable that is no setting, if it claims one of our sections.
 func unknownEnv(name string) (msg string, ours bool) {
 	rest := strings.TrimPrefix(name, envPrefix)
-	for _, section := range sectionNames() {
+	for _, section := range sections {
 		if !strings.HasPrefix(rest, strings.ToUpper(section)+"_") {
 			continue
 		}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -19,9 +20,18 @@ var (
 // maxErrors caps the errors reported by one step; past it, one last error says there are more.
 const maxErrors = 50
 
-// tooManyErrors is the last error of a step that found more than maxErrors.
-func tooManyErrors(file string) *Error {
-	return &Error{File: file, Msg: fmt.Sprintf("more than %d errors; fix these first", maxErrors)}
+// errList collects one step's errors, up to maxErrors.
+type errList []error
+
+// add appends e, or past maxErrors one note (placed in file) that there are more.
+func (l *errList) add(file string, e *Error) {
+	switch {
+	case len(*l) > maxErrors:
+	case len(*l) == maxErrors:
+		*l = append(*l, &Error{File: file, Msg: fmt.Sprintf("more than %d errors; fix these first", maxErrors)})
+	default:
+		*l = append(*l, e)
+	}
 }
 
 // Error is one problem with one setting. Exactly one of File, Env and Flag says where the bad
@@ -38,25 +48,17 @@ type Error struct {
 
 // Error formats as `FILE:LINE: KEY: MSG`, `VAR: KEY: MSG` or `FLAG: KEY: MSG`.
 func (e *Error) Error() string {
+	at := cmp.Or(e.File, e.Env, e.Flag)
+	if e.File != "" && e.Line > 0 {
+		at += ":" + strconv.Itoa(e.Line)
+	}
 	var b strings.Builder
-	switch {
-	case e.File != "":
-		b.WriteString(e.File)
-		if e.Line > 0 {
-			b.WriteString(":")
-			b.WriteString(strconv.Itoa(e.Line))
+	for _, part := range []string{at, e.Key} {
+		if part != "" {
+			b.WriteString(part + ": ")
 		}
-		b.WriteString(": ")
-	case e.Env != "":
-		b.WriteString(e.Env + ": ")
-	case e.Flag != "":
-		b.WriteString(e.Flag + ": ")
 	}
-	if e.Key != "" {
-		b.WriteString(e.Key + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
+	return b.String() + e.Msg
 }
 
 // Unwrap returns the sentinel or cause.

@@ -42,62 +42,40 @@ func (f *field) set(c *Config, store func(reflect.Value) error) error {
 
 const envPrefix = "ROBOTUI_"
 
+// The settings, found by init: in declaration order, by dotted key and by variable; and the
+// sections, with their key names, in declaration order.
 var (
-	fields      = buildFields()
-	fieldByKey  = indexFields(func(f *field) string { return f.key })
-	fieldByEnv  = indexFields(func(f *field) string { return f.env })
-	sectionKeys = groupSections()
+	fields      []*field
+	fieldByKey  = map[string]*field{}
+	fieldByEnv  = map[string]*field{}
+	sections    []string
+	sectionKeys = map[string][]string{}
 )
 
-func buildFields() []*field {
-	var out []*field
+func init() {
 	add := func(section, name string, index []int) {
-		out = append(out, &field{key: section + "." + name, section: section, name: name,
-			env: envPrefix + strings.ToUpper(section+"_"+name), index: index})
+		f := &field{key: section + "." + name, section: section, name: name,
+			env: envPrefix + strings.ToUpper(section+"_"+name), index: index}
+		fields = append(fields, f)
+		fieldByKey[f.key], fieldByEnv[f.env] = f, f
+		sectionKeys[section] = append(sectionKeys[section], name)
 	}
 	ct := reflect.TypeFor[Config]()
 	for i := range ct.NumField() {
 		sf := ct.Field(i)
 		section := sf.Tag.Get("toml")
-		switch {
-		case section == "":
-		case sf.Type.Kind() == reflect.Map: // [keys]
+		if section == "" {
+			continue
+		}
+		sections = append(sections, section)
+		if sf.Type.Kind() == reflect.Map { // [keys]
 			for _, a := range keys.Actions {
 				add(section, string(a), nil)
 			}
-		default:
-			for j := range sf.Type.NumField() {
-				add(section, sf.Type.Field(j).Tag.Get("toml"), []int{i, j})
-			}
+			continue
+		}
+		for j := range sf.Type.NumField() {
+			add(section, sf.Type.Field(j).Tag.Get("toml"), []int{i, j})
 		}
 	}
-	return out
-}
-
-func indexFields(by func(*field) string) map[string]*field {
-	m := make(map[string]*field, len(fields))
-	for _, f := range fields {
-		m[by(f)] = f
-	}
-	return m
-}
-
-// groupSections maps each section to its key names in declaration order.
-func groupSections() map[string][]string {
-	m := map[string][]string{}
-	for _, f := range fields {
-		m[f.section] = append(m[f.section], f.name)
-	}
-	return m
-}
-
-// sectionNames lists the sections in declaration order.
-func sectionNames() []string {
-	var out []string
-	for _, f := range fields {
-		if len(out) == 0 || out[len(out)-1] != f.section {
-			out = append(out, f.section)
-		}
-	}
-	return out
 }

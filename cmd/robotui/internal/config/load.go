@@ -92,15 +92,15 @@ func Parse(path string, env []string) (Config, Source, error) {
 
 func readLimited(path string) ([]byte, error) {
 	f, err := os.Open(path)
-	if err != nil {
-		return nil, &Error{File: path, Msg: "cannot read config file: " + cause(err), Err: err}
+	var data []byte
+	if err == nil {
+		defer f.Close()
+		data, err = io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, &Error{File: path, Msg: "cannot read config file: " + cause(err), Err: err}
-	}
-	if len(data) > maxFileSize {
+	case len(data) > maxFileSize:
 		return nil, &Error{File: path, Msg: fmt.Sprintf("config file is larger than %d bytes", maxFileSize)}
 	}
 	return data, nil

@@ -77,7 +77,7 @@ type decoder struct {
 	doc    map[string]toml.Primitive
 	tables map[string]map[string]toml.Primitive // each section's keys; nil when it is no table
 	seen   map[string]bool                      // dotted keys already decoded or reported
-	errs   []error
+	errs   errList
 }
 
 // table returns the keys of section, if it is a table.
@@ -137,22 +137,16 @@ func (d *decoder) section(k toml.Key, known bool) {
 	_, isTable := raw.(map[string]any)
 	switch {
 	case !known && (isTable || len(k) > 1):
-		d.fail(section, line, "unknown section"+suggest(section, sectionNames()))
+		d.fail(section, line, "unknown section"+suggest(section, sections))
 	case !known:
-		d.fail(section, line, "unknown key; settings belong in a section"+suggest(section, sectionNames()))
+		d.fail(section, line, "unknown key; settings belong in a section"+suggest(section, sections))
 	case !isTable:
 		d.fail(section, line, fmt.Sprintf("expected a table [%s], got %s", section, describe(raw)))
 	}
 }
 
 func (d *decoder) fail(key string, line int, msg string) {
-	switch {
-	case len(d.errs) > maxErrors:
-	case len(d.errs) == maxErrors:
-		d.errs = append(d.errs, tooManyErrors(d.file))
-	default:
-		d.errs = append(d.errs, &Error{File: d.file, Line: line, Key: key, Msg: msg})
-	}
+	d.errs.add(d.file, &Error{File: d.file, Line: line, Key: key, Msg: msg})
 }
 
 // suggest returns ` (did you mean "x"?)` for the closest candidate, or the list of candidates.

@@ -31,9 +31,20 @@ var barSizes = []string{
 	"1 day", "1 week", "1 month",
 }
 
+// whatToShow are IB's bar data types but "ADJUSTED_LAST", which Validate rejects with its own
+// reason.
 var whatToShow = []string{
-	"TRADES", "MIDPOINT", "BID", "ASK", "BID_ASK",
-	"ADJUSTED_LAST", "HISTORICAL_VOLATILITY", "OPTION_IMPLIED_VOLATILITY",
+	"TRADES", "MIDPOINT", "BID", "ASK", "BID_ASK", "HISTORICAL_VOLATILITY", "OPTION_IMPLIED_VOLATILITY",
+}
+
+// intRanges are the integer settings' inclusive bounds.
+var intRanges = map[string][2]int{
+	"gateway.port": {1, 65535},
+	// On 326 the session tries the next 9 ids too: they must still fit the wire's int32.
+	"gateway.client_id":    {0, math.MaxInt32 - 9},
+	"keepalive.max_misses": {1, math.MaxInt32},
+	"keepalive.history":    {10, 100000},
+	"sim.server_version":   {100, 200},
 }
 
 var (
@@ -48,10 +59,9 @@ var (
 // so a live port cannot be reached without --live. With --live a mismatch is accepted as meant.
 func (c Config) Validate(allowLive bool) error {
 	v := validator{c: &c}
+	v.bounds()
 	v.gateway(allowLive)
-	v.keepalive()
 	v.reconnect()
-	v.zombies()
 	v.watchlist()
 	v.strategy()
 	v.log()
@@ -63,20 +73,13 @@ func (c Config) Validate(allowLive bool) error {
 
 type validator struct {
 	c    *Config
-	errs []error
+	errs errList
 }
 
 // fail records a problem with key, located where key's value came from.
 func (v *validator) fail(key string, sentinel error, format string, args ...any) {
-	switch {
-	case len(v.errs) > maxErrors:
-		return
-	case len(v.errs) == maxErrors:
-		v.errs = append(v.errs, tooManyErrors(""))
-		return
-	}
 	o := v.c.origins[key]
-	v.errs = append(v.errs, &Error{
+	v.errs.add("", &Error{
 		File: o.file, Line: o.line, Env: o.env, Flag: o.flag,
 		Key: key, Msg: fmt.Sprintf(format, args...), Err: sentinel,
 	})
@@ -92,15 +95,20 @@ func (v *validator) blame(a, b string) string {
 	return a
 }
 
-func (v *validator) intRange(key string, n, lo, hi int) {
-	if n < lo || n > hi {
-		v.fail(key, nil, "expected an integer from %d to %d, got %d", lo, hi, n)
-	}
-}
-
-func (v *validator) positive(key string, d time.Duration) {
-	if d <= 0 {
-		v.fail(key, nil, `expected a positive duration like "2s", got %s`, d)
+// bounds checks the rules that follow from a setting's type and key alone: every duration
+// is positive, and integers stay within intRanges.
+func (v *validator) bounds() {
+	for _, f := range fields {
+		switch x := f.get(v.c).(type) {
+		case time.Duration:
+			if x <= 0 {
+				v.fail(f.key, nil, `expected a positive duration like "2s", got %s`, x)
+			}
+		case int:
+			if r, ok := intRanges[f.key]; ok && (x < r[0] || x > r[1]) {
+				v.fail(f.key, nil, "expected an integer from %d to %d, got %d", r[0], r[1], x)
+			}
+		}
 	}
 }
 
@@ -115,10 +123,6 @@ func (v *validator) gateway(allowLive bool) {
 	if g.Host == "" || strings.ContainsAny(g.Host, " \t\r\n/") {
 		v.fail("gateway.host", nil, `expected a host name or IP address like "127.0.0.1", got %q`, g.Host)
 	}
-	v.intRange("gateway.port", g.Port, 1, 65535)
-	// On 326 the session tries the next 9 ids too: they must still fit the wire's int32.
-	v.intRange("gateway.client_id", g.ClientID, 0, math.MaxInt32-9)
-	v.positive("gateway.connect_timeout", g.ConnectTimeout)
 	switch g.Mode {
 	case ModePaper:
 		// The issue's rule: a paper/live mismatch is an error unless --live is given.
@@ -148,18 +152,8 @@ func portProduct(port int) string {
 	return "IB Gateway"
 }
 
-func (v *validator) keepalive() {
-	k := v.c.Keepalive
-	v.positive("keepalive.interval", k.Interval)
-	v.positive("keepalive.timeout", k.Timeout)
-	v.intRange("keepalive.max_misses", k.MaxMisses, 1, math.MaxInt32)
-	v.intRange("keepalive.history", k.History, 10, 100000)
-}
-
 func (v *validator) reconnect() {
 	r := v.c.Reconnect
-	v.positive("reconnect.initial", r.Initial)
-	v.positive("reconnect.max", r.Max)
 	if r.Initial > 0 && r.Max > 0 && r.Max < r.Initial {
 		v.fail(v.blame("reconnect.max", "reconnect.initial"), nil,
 			"max (%s) must not be below initial (%s)", r.Max, r.Initial)
@@ -171,11 +165,6 @@ func (v *validator) reconnect() {
 	if !(r.Jitter >= 0 && r.Jitter <= 1) {
 		v.fail("reconnect.jitter", nil, "expected a fraction from 0 to 1, got %v", r.Jitter)
 	}
-}
-
-func (v *validator) zombies() {
-	v.positive("zombies.scan_interval", v.c.Zombies.ScanInterval)
-	v.positive("zombies.kill_grace", v.c.Zombies.KillGrace)
 }
 
 func (v *validator) watchlist() {
@@ -202,12 +191,10 @@ func (v *validator) watchlist() {
 	if !durationPattern.MatchString(w.Duration) {
 		v.fail("watchlist.duration", nil, `expected "<n> <unit>" with n >= 1 and unit S, D, W, M or Y, like "2 D", got %q`, clip(w.Duration))
 	}
-	switch {
-	case w.WhatToShow == "ADJUSTED_LAST":
+	if w.WhatToShow == "ADJUSTED_LAST" {
 		v.fail("watchlist.what_to_show", nil, `"ADJUSTED_LAST" cannot be kept up to date (keepUpToDate)`)
-	default:
-		allowed := slices.DeleteFunc(slices.Clone(whatToShow), func(s string) bool { return s == "ADJUSTED_LAST" })
-		v.oneOf("watchlist.what_to_show", w.WhatToShow, allowed...)
+	} else {
+		v.oneOf("watchlist.what_to_show", w.WhatToShow, whatToShow...)
 	}
 }
 
@@ -257,7 +244,6 @@ func (v *validator) sim() {
 	if !(s.Speed > 0 && s.Speed <= 10000) {
 		v.fail("sim.speed", nil, "expected a number above 0 and at most 10000, got %v", s.Speed)
 	}
-	v.intRange("sim.server_version", s.ServerVersion, 100, 200)
 }
 
 // keys applies ui/keys' rules, so that a file this accepts is one the console accepts.
