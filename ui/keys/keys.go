@@ -9,10 +9,11 @@
 package keys
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -128,13 +129,8 @@ var Actions = func() []Action {
 
 // ShortActions are the footer's keys, in order.
 var ShortActions = func() []Action {
-	var rows []Def
-	for _, d := range Defs {
-		if d.Footer > 0 {
-			rows = append(rows, d)
-		}
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Footer < rows[j].Footer })
+	rows := slices.DeleteFunc(slices.Clone(Defs[:]), func(d Def) bool { return d.Footer == 0 })
+	slices.SortStableFunc(rows, func(a, b Def) int { return cmp.Compare(a.Footer, b.Footer) })
 	out := make([]Action, len(rows))
 	for i, d := range rows {
 		out[i] = d.Action
@@ -223,16 +219,12 @@ func Check(bindings map[string][]string) []Problem {
 // resolve returns the canonical keys of every action, in table order.
 func resolve(bindings map[string][]string) ([][]string, []Problem) {
 	var problems []Problem
-	var unknown []string
-	for name := range bindings {
+	for _, name := range slices.Sorted(maps.Keys(bindings)) {
 		if index(Action(name)) < 0 {
-			unknown = append(unknown, name)
+			known := strings.Join(slices.Sorted(maps.Keys(DefaultBindings())), ", ")
+			problems = append(problems, Problem{Action: Action(name), Err: ErrUnknownAction,
+				msg: fmt.Sprintf("%q: %v (known: %s)", name, ErrUnknownAction, known)})
 		}
-	}
-	sort.Strings(unknown)
-	for _, name := range unknown {
-		problems = append(problems, Problem{Action: Action(name), Err: ErrUnknownAction,
-			msg: fmt.Sprintf("%q: %v (known: %s)", name, ErrUnknownAction, actionList())})
 	}
 	chosen := make([][]string, len(Defs))
 	type owner struct {
@@ -338,13 +330,4 @@ func label(keys []string) string {
 		shown[i] = Display(k)
 	}
 	return strings.Join(shown, "/")
-}
-
-func actionList() string {
-	names := make([]string, len(Actions))
-	for i, a := range Actions {
-		names[i] = string(a)
-	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
 }

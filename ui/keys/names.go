@@ -44,19 +44,13 @@ func Canonical(name string) (string, error) {
 	return "", fmt.Errorf("%q: %w (use a single character, \"space\", or a name such as enter, esc, tab, up, ctrl+r, f5)", name, ErrInvalidKey)
 }
 
-// Display is how a key is shown in help: arrows as arrows, space as "space".
+// displayed are the keys help shows otherwise than by name: arrows as arrows, space as "space".
+var displayed = map[string]string{"up": "↑", "down": "↓", "left": "←", "right": "→", " ": "space"}
+
+// Display is how a key is shown in help.
 func Display(k string) string {
-	switch k {
-	case "up":
-		return "↑"
-	case "down":
-		return "↓"
-	case "left":
-		return "←"
-	case "right":
-		return "→"
-	case " ":
-		return "space"
+	if s, ok := displayed[k]; ok {
+		return s
 	}
 	return k
 }
