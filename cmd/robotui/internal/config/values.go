@@ -30,36 +30,34 @@ func expected(v reflect.Value) string {
 	return "unsupported setting type " + v.Type().String()
 }
 
-// setFromTOML stores a decoded TOML value into v, or says why it cannot. A value of the right
-// TOML type goes through setFromString, so the file and the environment parse alike.
+// setFromTOML stores a decoded TOML value into v, or says why it cannot.
 func setFromTOML(v reflect.Value, raw any) error {
-	isInt := v.Type() != durationType && (v.Kind() == reflect.Int || v.Kind() == reflect.Int64)
-	ok, text := false, ""
-	switch x := raw.(type) {
-	case string:
-		ok, text = v.Kind() == reflect.String || v.Type() == durationType, x
-	case bool:
-		ok, text = v.Kind() == reflect.Bool, strconv.FormatBool(x)
-	case int64:
-		ok, text = isInt || v.Kind() == reflect.Float64, strconv.FormatInt(x, 10)
-	case float64:
-		ok, text = v.Kind() == reflect.Float64, strconv.FormatFloat(x, 'g', -1, 64)
-	case []any:
-		if v.Kind() == reflect.Slice {
-			out := make([]string, len(x))
-			for i, item := range x {
-				if out[i], ok = item.(string); !ok {
-					return fmt.Errorf("%s, got %s at position %d", expected(v), describe(item), i+1)
-				}
+	if list, ok := raw.([]any); ok && v.Kind() == reflect.Slice {
+		out := make([]string, len(list))
+		for i, item := range list {
+			if out[i], ok = item.(string); !ok {
+				return fmt.Errorf("%s, got %s at position %d", expected(v), describe(item), i+1)
 			}
-			v.Set(reflect.ValueOf(out))
-			return nil
 		}
+		v.Set(reflect.ValueOf(out))
+		return nil
+	}
+	isInt := v.Type() != durationType && (v.Kind() == reflect.Int || v.Kind() == reflect.Int64)
+	ok := false
+	switch raw.(type) {
+	case string:
+		ok = v.Kind() == reflect.String || v.Type() == durationType
+	case bool:
+		ok = v.Kind() == reflect.Bool
+	case int64:
+		ok = isInt || v.Kind() == reflect.Float64
+	case float64:
+		ok = v.Kind() == reflect.Float64
 	}
 	if !ok {
 		return fmt.Errorf("%s, got %s", expected(v), describe(raw))
 	}
-	return setFromString(v, text)
+	return setFromString(v, fmt.Sprint(raw)) // as text, so the file and the environment parse alike
 }
 
 // setFromString stores a value given as text (environment variable or flag) into v. Lists are
