@@ -131,7 +131,9 @@ func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.setStatus(statusInfo, b.Help().Key+" "+b.Help().Desc+": coming in a later version")
 		return m, nil
 	}
-	var off bool
+	if m, off := m.refuse(a); off {
+		return m, nil
+	}
 	switch a {
 	case keys.Help:
 		m.mode, m.modalOff = modeHelp, 0
@@ -152,33 +154,23 @@ func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.scrollTable() // the table and the log trade height with the focus
 		m.scrollEvents(0)
 	case keys.Sort:
-		if m, off = m.refuse(keys.Sort); !off {
-			m.sortBy = (m.sortBy + 1) % sortKeys
-			m.reorder()
-			m.setStatus(statusInfo, "sorted by "+m.sortBy.String())
-		}
+		m.sortBy = (m.sortBy + 1) % sortKeys
+		m.reorder()
+		m.setStatus(statusInfo, "sorted by "+m.sortBy.String())
 	case keys.Refresh:
-		if m, off = m.refuse(keys.Refresh); !off {
-			if sym, ok := m.selectedSymbol(); ok {
-				m.b.Refresh(sym)
-				m.setStatus(statusInfo, "refreshing "+sym)
-			}
+		if sym, ok := m.selectedSymbol(); ok {
+			m.b.Refresh(sym)
+			m.setStatus(statusInfo, "refreshing "+sym)
 		}
 	case keys.Reconnect:
-		if m, off = m.refuse(keys.Reconnect); !off {
-			m.b.Reconnect()
-			m.setStatus(statusInfo, "reconnect requested")
-		}
+		m.b.Reconnect()
+		m.setStatus(statusInfo, "reconnect requested")
 	case keys.KillZombies:
-		if m, off = m.refuse(keys.KillZombies); !off {
-			m.mode, m.modalOff = modePlanning, 0
-			m.planSeq++
-			return m, planKill(m.b, m.planSeq)
-		}
+		m.mode, m.modalOff = modePlanning, 0
+		m.planSeq++
+		return m, planKill(m.b, m.planSeq)
 	case keys.Faults:
-		if m, off = m.refuse(keys.Faults); !off {
-			m.mode, m.faultCur = modeFaults, 0
-		}
+		m.mode, m.faultCur = modeFaults, 0
 	case "":
 		// The dialog keys do nothing here but clear a message.
 		if (m.keys.Is(msg, keys.Confirm) || m.keys.Is(msg, keys.Cancel)) && m.status != "" && !m.sticky {
