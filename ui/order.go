@@ -1,7 +1,9 @@
 package ui
 
 import (
-	"sort"
+	"cmp"
+	"slices"
+	"strings"
 
 	"github.com/robotui/robotui/engine"
 )
@@ -19,46 +21,37 @@ func (k sortKey) String() string {
 	return [...]string{"symbol", "signal", "last cross"}[k]
 }
 
-// sortedOrder is the display order of the symbols for a sort key.
+// sortedOrder is the display order of the symbols for a sort key; ties go by symbol.
 func sortedOrder(rows []engine.SymbolRow, by sortKey) []int {
 	order := make([]int, len(rows))
 	for i := range order {
 		order[i] = i
 	}
-	less := func(a, b *engine.SymbolRow) bool { return a.Symbol < b.Symbol }
-	switch by {
-	case bySignal:
-		less = func(a, b *engine.SymbolRow) bool {
-			if ra, rb := signalRank(a.Signal), signalRank(b.Signal); ra != rb {
-				return ra < rb
-			}
-			if ra, rb := signalRank(a.LastCross), signalRank(b.LastCross); ra != rb {
-				return ra < rb
-			}
-			return a.Symbol < b.Symbol
+	compare := func(a, b *engine.SymbolRow) int {
+		switch by {
+		case bySignal:
+			return cmp.Or(cmp.Compare(signalRank(a.Signal), signalRank(b.Signal)),
+				cmp.Compare(signalRank(a.LastCross), signalRank(b.LastCross)))
+		case byCross:
+			return b.Since.Compare(a.Since) // newest cross first; none last
 		}
-	case byCross:
-		less = func(a, b *engine.SymbolRow) bool {
-			if !a.Since.Equal(b.Since) {
-				return a.Since.After(b.Since) // newest cross first; none last
-			}
-			return a.Symbol < b.Symbol
-		}
+		return 0
 	}
-	sort.SliceStable(order, func(i, j int) bool { return less(&rows[order[i]], &rows[order[j]]) })
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := &rows[i], &rows[j]
+		return cmp.Or(compare(a, b), strings.Compare(a.Symbol, b.Symbol))
+	})
 	return order
 }
 
+// signalOrder ranks the signals for sorting; anything else comes after them.
+var signalOrder = []string{"BUY", "SELL", "HOLD"}
+
 func signalRank(s string) int {
-	switch s {
-	case "BUY":
-		return 0
-	case "SELL":
-		return 1
-	case "HOLD":
-		return 2
+	if i := slices.Index(signalOrder, s); i >= 0 {
+		return i
 	}
-	return 3
+	return len(signalOrder)
 }
 
 // reorder rebuilds the display order and keeps the selection on the same
