@@ -24,9 +24,10 @@ type Config struct {
 	// "up", "tab", "esc", ...). Defaults and rules come from that table.
 	Keys map[string][]string `toml:"keys"`
 
-	// origins records, per dotted key, where its current value came from, so that Validate
-	// can point at the file line, variable or flag. Keys absent here hold their default.
-	origins map[string]origin
+	// origins records, per dotted key, where its current value came from (an Error with only
+	// File and Line, Env or Flag set), so that Validate can point at the file line, variable or
+	// flag. Keys absent here hold their default.
+	origins map[string]Error
 }
 
 // Mode says whether the account behind the gateway is a paper or a live one.

@@ -26,11 +26,9 @@ func (c *Config) ApplyEnv(env []string) error {
 			}
 			continue
 		}
-		if err := f.set(c, func(v reflect.Value) error { return setFromString(v, value) }); err != nil {
+		if err := f.set(c, Error{Env: name}, func(v reflect.Value) error { return setFromString(v, value) }); err != nil {
 			errs = append(errs, &Error{Env: name, Key: f.key, Msg: err.Error()})
-			continue
 		}
-		c.setOrigin(f.key, origin{env: name})
 	}
 	c.normalize()
 	return errors.Join(errs...)
@@ -60,10 +58,9 @@ func (c *Config) Set(key, value, flag string) error {
 	if f == nil {
 		return &Error{Flag: flag, Key: key, Msg: "unknown config key"}
 	}
-	if err := f.set(c, func(v reflect.Value) error { return setFromString(v, value) }); err != nil {
+	if err := f.set(c, Error{Flag: flag}, func(v reflect.Value) error { return setFromString(v, value) }); err != nil {
 		return &Error{Flag: flag, Key: key, Msg: err.Error()}
 	}
-	c.setOrigin(key, origin{flag: flag})
 	c.normalize()
 	return nil
 }

@@ -21,7 +21,7 @@ func TestExampleIsExactlyTheDefaults(t *testing.T) {
 		t.Fatalf("the example does not parse:\n%v", err)
 	}
 	for _, f := range fields {
-		if o := c.origins[f.key]; o.file != examplePath || o.line == 0 {
+		if o := c.origins[f.key]; o.File != examplePath || o.Line == 0 {
 			t.Errorf("the example does not set %s", f.key)
 		}
 	}

@@ -26,17 +26,21 @@ func (f *field) get(c *Config) any {
 	return reflect.ValueOf(c).Elem().FieldByIndex(f.index).Interface()
 }
 
-// set stores a value through store, which is given a settable value of the setting's type.
-func (f *field) set(c *Config, store func(reflect.Value) error) error {
-	if f.index != nil {
-		return store(reflect.ValueOf(c).Elem().FieldByIndex(f.index))
-	}
+// set stores a value through store, which is given a settable value of the setting's type,
+// and records that it came from at.
+func (f *field) set(c *Config, at Error, store func(reflect.Value) error) error {
 	v := reflect.New(reflect.TypeFor[[]string]()).Elem()
+	if f.index != nil {
+		v = reflect.ValueOf(c).Elem().FieldByIndex(f.index)
+	}
 	if err := store(v); err != nil {
 		return err
 	}
-	c.Keys = maps.Clone(c.Keys) // a copy of the Config may share the map
-	c.Keys[f.name] = v.Interface().([]string)
+	if f.index == nil {
+		c.Keys = maps.Clone(c.Keys) // a copy of the Config may share the map
+		c.Keys[f.name] = v.Interface().([]string)
+	}
+	c.setOrigin(f.key, at)
 	return nil
 }
 

@@ -11,21 +11,12 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
-// origin is where a setting's current value came from; the zero value means the default.
-type origin struct {
-	file string
-	line int
-	env  string
-	flag string
-}
-
 // ParseBytes decodes a TOML document over [Defaults]. name is the file name used in errors.
 // It reports syntax errors, unknown keys and values of the wrong type, all of them; semantic
 // checks are left to [Config.Validate]. On error the returned Config still holds every value
 // that could be decoded.
 func ParseBytes(name string, data []byte) (Config, error) {
 	c := Defaults()
-	c.origins = map[string]origin{}
 	if err := checkNesting(name, string(data)); err != nil {
 		return c, err
 	}
@@ -116,11 +107,9 @@ func (d *decoder) key(k toml.Key) {
 		d.fail(dotted, line, fmt.Sprintf("unknown key in [%s]%s", section, suggest(k[1], names)))
 		return
 	}
-	if err := f.set(d.c, func(v reflect.Value) error { return setFromTOML(v, raw) }); err != nil {
+	if err := f.set(d.c, Error{File: d.file, Line: line}, func(v reflect.Value) error { return setFromTOML(v, raw) }); err != nil {
 		d.fail(dotted, line, err.Error())
-		return
 	}
-	d.c.origins[dotted] = origin{file: d.file, line: line}
 }
 
 // section checks a top-level key: a known section that is a table, or nothing else.
@@ -198,10 +187,10 @@ func (c *Config) normalize() {
 
 // setOrigin records where key's value came from without touching a map another copy of
 // the Config may share.
-func (c *Config) setOrigin(key string, o origin) {
+func (c *Config) setOrigin(key string, at Error) {
 	c.origins = maps.Clone(c.origins)
 	if c.origins == nil {
-		c.origins = map[string]origin{}
+		c.origins = map[string]Error{}
 	}
-	c.origins[key] = o
+	c.origins[key] = at
 }

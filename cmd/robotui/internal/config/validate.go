@@ -78,11 +78,9 @@ type validator struct {
 
 // fail records a problem with key, located where key's value came from.
 func (v *validator) fail(key string, sentinel error, format string, args ...any) {
-	o := v.c.origins[key]
-	v.errs.add("", &Error{
-		File: o.file, Line: o.line, Env: o.env, Flag: o.flag,
-		Key: key, Msg: fmt.Sprintf(format, args...), Err: sentinel,
-	})
+	e := v.c.origins[key]
+	e.Key, e.Msg, e.Err = key, fmt.Sprintf(format, args...), sentinel
+	v.errs.add("", &e)
 }
 
 // blame picks, of two keys in a conflict, the one that was set explicitly: a, unless only b was.
