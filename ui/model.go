@@ -122,9 +122,7 @@ func New(b Backend, opts Options) (Model, error) {
 }
 
 // Init starts waiting for snapshots.
-func (m Model) Init() tea.Cmd {
-	return waitSnapshot(m.snaps)
-}
+func (m Model) Init() tea.Cmd { return waitSnapshot(m.snaps) }
 
 // Closed reports whether the program ended after Backend.Close returned.
 func (m Model) Closed() bool { return m.closed }

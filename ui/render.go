@@ -56,12 +56,10 @@ func (m *Model) renderAll() {
 }
 
 func (m *Model) renderTop() {
-	w1 := m.width / 3
-	w2 := m.width / 3
-	w3 := m.width - w1 - w2
-	a := panels.Connection(m.th, &m.snap, m.have, w1)
-	b := panels.Keepalive(m.th, &m.snap, m.have, w2)
-	c := panels.Sockets(m.th, &m.snap, m.have, w3)
+	w := m.width / 3
+	a := panels.Connection(m.th, &m.snap, m.have, w)
+	b := panels.Keepalive(m.th, &m.snap, m.have, w)
+	c := panels.Sockets(m.th, &m.snap, m.have, m.width-2*w)
 	var sb strings.Builder
 	for i := range a {
 		if i > 0 {

@@ -123,7 +123,7 @@ func (c *zombiesCmd) print(table sockets.Table, plan sockets.KillPlan) error {
 }
 
 // killZombies asks for confirmation (unless --yes), has sockets.Zombies
-// carry out the plan and prints the results.
+// carry out the plan and prints the results: as JSON, in the report.
 func (c *zombiesCmd) killZombies(z sockets.Zombies, table sockets.Table, plan sockets.KillPlan) error {
 	ask := len(plan.Targets) > 0 && !c.yes
 	if ask && !zombiesStdinIsTerminal(c.stdin) {
@@ -142,12 +142,6 @@ func (c *zombiesCmd) killZombies(z sockets.Zombies, table sockets.Table, plan so
 			return fmt.Errorf("rescan before signalling: %w", err)
 		}
 	}
-	return c.printResults(table, results)
-}
-
-// printResults prints what the kill did: the report with its results as
-// JSON, or the results table.
-func (c *zombiesCmd) printResults(table sockets.Table, results []sockets.Result) error {
 	if c.json {
 		return json.NewEncoder(c.stdout).Encode(sockets.NewKillReport(table, results))
 	}

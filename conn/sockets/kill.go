@@ -183,11 +183,9 @@ func (k Killer) signal(ctx context.Context, targets []Target, grace time.Duratio
 	}
 	for _, p := range sent {
 		defer p.handle.Close()
-	}
-	survivors := k.waitExit(ctx, sent, grace)
-	for _, p := range sent {
 		results[p.result].Result, results[p.result].Reason = OutcomeKilled, "exited after SIGTERM"
 	}
+	survivors := k.waitExit(ctx, sent, grace)
 	if err := ctx.Err(); err != nil {
 		for _, p := range survivors {
 			results[p.result].Reason = fmt.Sprintf("SIGTERM sent; stopped waiting: %v", err)
