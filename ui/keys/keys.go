@@ -119,24 +119,22 @@ var Defs = [...]Def{
 }
 
 // Actions lists every action, in table order.
-var Actions = func() []Action {
-	out := make([]Action, len(Defs))
-	for i, d := range Defs {
-		out[i] = d.Action
-	}
-	return out
-}()
+var Actions = actionsOf(Defs[:])
 
 // ShortActions are the footer's keys, in order.
 var ShortActions = func() []Action {
 	rows := slices.DeleteFunc(slices.Clone(Defs[:]), func(d Def) bool { return d.Footer == 0 })
 	slices.SortStableFunc(rows, func(a, b Def) int { return cmp.Compare(a.Footer, b.Footer) })
+	return actionsOf(rows)
+}()
+
+func actionsOf(rows []Def) []Action {
 	out := make([]Action, len(rows))
 	for i, d := range rows {
 		out[i] = d.Action
 	}
 	return out
-}()
+}
 
 // Group is a titled section of the full help.
 type Group struct {
@@ -227,11 +225,7 @@ func resolve(bindings map[string][]string) ([][]string, []Problem) {
 		}
 	}
 	chosen := make([][]string, len(Defs))
-	type owner struct {
-		a     Action
-		scope Scope
-	}
-	owners := map[string][]owner{}
+	owners := map[string][]int{} // key → the rows that have it so far
 	for i, d := range Defs {
 		names, set := bindings[string(d.Action)]
 		if !set {
@@ -255,12 +249,12 @@ func resolve(bindings map[string][]string) ([][]string, []Problem) {
 				continue
 			}
 			for _, o := range owners[k] {
-				if o.scope&d.Scope != 0 {
-					problems = append(problems, Problem{Action: d.Action, Key: k, Other: o.a, Err: ErrDuplicateKey})
+				if Defs[o].Scope&d.Scope != 0 {
+					problems = append(problems, Problem{Action: d.Action, Key: k, Other: Defs[o].Action, Err: ErrDuplicateKey})
 					break
 				}
 			}
-			owners[k] = append(owners[k], owner{d.Action, d.Scope})
+			owners[k] = append(owners[k], i)
 			chosen[i] = append(chosen[i], k)
 		}
 	}
