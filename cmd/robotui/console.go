@@ -143,7 +143,6 @@ func loadConsoleConfig(args []string, stdout, stderr io.Writer, env []string) (c
 	fs.String("log-file", "", "log file (default: stdout headless, the state dir with the console)")
 	fs.String("metrics", "", "serve Prometheus /metrics and /healthz on this address (e.g. 127.0.0.1:9464)")
 	fs.BoolVar(&f.live, "live", false, "allow live mode and the live ports 7496 and 4001")
-	fs.SetOutput(stderr)
 	if code, ok := parseFlags(fs, args, stdout); !ok {
 		return config.Config{}, f, code
 	}
@@ -170,8 +169,9 @@ func loadConsoleConfig(args []string, stdout, stderr io.Writer, env []string) (c
 	return cfg, f, -1
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+// isTerminal says whether stream (an input or an output) is a terminal.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 

@@ -8,19 +8,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/robotui/robotui/conn/sockets"
 )
 
 // zombiesStdinIsTerminal says whether a confirmation can be asked on stdin; tests replace it.
-var zombiesStdinIsTerminal = func(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
-}
+var zombiesStdinIsTerminal = func(r io.Reader) bool { return isTerminal(r) }
 
 const zombiesUsage = `Usage: robotui zombies [--port 4002] [--json] [--kill [--yes] [--grace 3s]]
 

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -45,10 +46,7 @@ func DefaultPath(env []string) string {
 	if xdg := lookup(env, "XDG_CONFIG_HOME"); filepath.IsAbs(xdg) {
 		return filepath.Join(xdg, "robotui", "config.toml")
 	}
-	home := lookup(env, "HOME")
-	if home == "" {
-		home = lookup(env, "USERPROFILE")
-	}
+	home := cmp.Or(lookup(env, "HOME"), lookup(env, "USERPROFILE"))
 	if home == "" {
 		return ""
 	}
