@@ -158,23 +158,9 @@ func Defaults() Config {
 			Mode:           ModePaper,
 			ConnectTimeout: 10 * time.Second,
 		},
-		Keepalive: Keepalive{
-			Interval:  2 * time.Second,
-			Timeout:   2 * time.Second,
-			MaxMisses: 2,
-			History:   300,
-		},
-		Reconnect: Reconnect{
-			Initial:    250 * time.Millisecond,
-			Multiplier: 2.0,
-			Max:        30 * time.Second,
-			Jitter:     0.2,
-		},
-		Zombies: Zombies{
-			ScanInterval: 2 * time.Second,
-			AutoKill:     false,
-			KillGrace:    3 * time.Second,
-		},
+		Keepalive: Keepalive{Interval: 2 * time.Second, Timeout: 2 * time.Second, MaxMisses: 2, History: 300},
+		Reconnect: Reconnect{Initial: 250 * time.Millisecond, Multiplier: 2.0, Max: 30 * time.Second, Jitter: 0.2},
+		Zombies:   Zombies{ScanInterval: 2 * time.Second, AutoKill: false, KillGrace: 3 * time.Second},
 		Watchlist: Watchlist{
 			Symbols:    []string{"AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "SPY", "QQQ", "IWM"},
 			BarSize:    "5 mins",

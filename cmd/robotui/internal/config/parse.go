@@ -41,13 +41,10 @@ func syntaxError(name string, err error) error {
 	return &Error{File: name, Msg: "invalid TOML: " + err.Error(), Err: err}
 }
 
-// errPeek is what peekFunc always fails with.
-var errPeek = errors.New("peeked")
-
 // peekFunc is a toml.Unmarshaler that shows it the raw value, then fails.
 type peekFunc func(raw any)
 
-func (f peekFunc) UnmarshalTOML(raw any) error { f(raw); return errPeek }
+func (f peekFunc) UnmarshalTOML(raw any) error { f(raw); return errors.New("peeked") }
 
 // peek returns the raw value under p and the line of its key. The parser keeps key positions
 // private and hands them out only inside a ParseError, so the value is read by an Unmarshaler
