@@ -1,6 +1,7 @@
 package sockets
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -70,11 +71,7 @@ func (z Zombies) Plan(ctx context.Context) (Table, KillPlan, error) {
 	if err != nil {
 		return Table{}, KillPlan{Port: z.Port}, err
 	}
-	self := z.self
-	if self == (Identity{}) {
-		self = Self()
-	}
-	return t, Plan(t, self), nil
+	return t, Plan(t, cmp.Or(z.self, Self())), nil
 }
 
 // Kill carries out a confirmed plan, which may be long stale: of its

@@ -36,11 +36,16 @@ func (f *field) set(c *Config, at Error, store func(reflect.Value) error) error 
 	if err := store(v); err != nil {
 		return err
 	}
+	// Maps are cloned before writing: a copy of the Config may share them.
 	if f.index == nil {
-		c.Keys = maps.Clone(c.Keys) // a copy of the Config may share the map
+		c.Keys = maps.Clone(c.Keys)
 		c.Keys[f.name] = v.Interface().([]string)
 	}
-	c.setOrigin(f.key, at)
+	c.origins = maps.Clone(c.origins)
+	if c.origins == nil {
+		c.origins = map[string]Error{}
+	}
+	c.origins[f.key] = at
 	return nil
 }
 

@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -180,14 +179,4 @@ func (c *Config) normalize() {
 		syms[i] = strings.ToUpper(strings.TrimSpace(s))
 	}
 	c.Watchlist.Symbols = syms
-}
-
-// setOrigin records where key's value came from without touching a map another copy of
-// the Config may share.
-func (c *Config) setOrigin(key string, at Error) {
-	c.origins = maps.Clone(c.origins)
-	if c.origins == nil {
-		c.origins = map[string]Error{}
-	}
-	c.origins[key] = at
 }
