@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -211,19 +212,13 @@ func (k Killer) signal(ctx context.Context, targets []Target, grace time.Duratio
 // done, and returns those still running. Process exit is kernel state, so
 // polling with a deadline is the portable way to see it.
 func (k Killer) waitExit(ctx context.Context, ps []pending, d time.Duration) []pending {
-	left := append([]pending(nil), ps...)
+	left := slices.Clone(ps)
 	deadline := time.NewTimer(d)
 	defer deadline.Stop()
 	tick := time.NewTicker(cmpOr(k.Poll, 20*time.Millisecond))
 	defer tick.Stop()
 	for {
-		running := left[:0]
-		for _, p := range left {
-			if !p.handle.Exited() {
-				running = append(running, p)
-			}
-		}
-		left = running
+		left = slices.DeleteFunc(left, func(p pending) bool { return p.handle.Exited() })
 		if len(left) == 0 {
 			return nil
 		}
