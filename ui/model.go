@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -104,16 +105,12 @@ func New(b Backend, opts Options) (Model, error) {
 	if err != nil {
 		return Model{}, fmt.Errorf("ui: key bindings: %w", err)
 	}
-	title := opts.Title
-	if title == "" {
-		title = "robotui"
-	}
 	m := Model{
 		b:      b,
 		snaps:  b.Snapshots(),
 		keys:   km,
 		th:     theme.New(lipgloss.DefaultRenderer(), theme.DefaultPalette()),
-		title:  title,
+		title:  cmp.Or(opts.Title, "robotui"),
 		faults: b.FaultNames(),
 	}
 	m.syncKeys()

@@ -244,12 +244,10 @@ func appendRefusals(results []Result, refused []Refusal) []Result {
 		seen[key{r.PID, Reason(r.Reason)}] = true
 	}
 	for _, r := range refused {
-		k := key{r.PID, r.Reason}
-		if seen[k] {
-			continue
+		if k := (key{r.PID, r.Reason}); !seen[k] {
+			seen[k] = true
+			results = append(results, Result{PID: r.PID, Command: r.Command, Result: OutcomeRefused, Reason: string(r.Reason)})
 		}
-		seen[k] = true
-		results = append(results, Result{PID: r.PID, Command: r.Command, Result: OutcomeRefused, Reason: string(r.Reason)})
 	}
 	return results
 }

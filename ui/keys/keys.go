@@ -156,11 +156,10 @@ var FullGroups = func() []Group {
 
 // Lookup returns the table row of an action.
 func Lookup(a Action) (Def, bool) {
-	i := index(a)
-	if i < 0 {
-		return Def{}, false
+	if i := index(a); i >= 0 {
+		return Defs[i], true
 	}
-	return Defs[i], true
+	return Def{}, false
 }
 
 func index(a Action) int {

@@ -238,9 +238,8 @@ func isLoopback(host string) bool {
 }
 
 func (v *validator) sim() {
-	s := v.c.Sim
-	if !(s.Speed > 0 && s.Speed <= 10000) {
-		v.fail("sim.speed", nil, "expected a number above 0 and at most 10000, got %v", s.Speed)
+	if s := v.c.Sim.Speed; !(s > 0 && s <= 10000) {
+		v.fail("sim.speed", nil, "expected a number above 0 and at most 10000, got %v", s)
 	}
 }
 
