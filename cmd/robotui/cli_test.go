@@ -128,6 +128,19 @@ func TestBadFlagsAndConfigsExit2(t *testing.T) {
 			}
 		})
 	}
+	t.Run("every config error", func(t *testing.T) {
+		many := writeFile(t, "many.toml", "[gateway]\nport = 99999\n[keepalive]\ninterval = \"zzz\"\n[keys]\nreconnect = [\"q\"]\n")
+		check := runBin(t, env, 10*time.Second, "config", "check", many)
+		console := runBin(t, env, 10*time.Second, "--config", many, "--no-tui")
+		for _, w := range []string{"gateway.port", "keepalive.interval", "keys.reconnect"} {
+			if !strings.Contains(check.stderr, w) || !strings.Contains(console.stderr, w) {
+				t.Errorf("%s: config check says %q, the console %q", w, check.stderr, console.stderr)
+			}
+		}
+		if check.stderr != console.stderr || console.code != 2 {
+			t.Errorf("the console (exit %d) and config check disagree:\n%s\n---\n%s", console.code, console.stderr, check.stderr)
+		}
+	})
 	t.Run("config check", func(t *testing.T) {
 		if r := runBin(t, env, 10*time.Second, "config", "check", badType); r.code != 2 {
 			t.Errorf("config check of a bad file: exit %d, want 2", r.code)
@@ -138,9 +151,14 @@ func TestBadFlagsAndConfigsExit2(t *testing.T) {
 		}
 	})
 	t.Run("help", func(t *testing.T) {
-		for _, args := range [][]string{{"--help"}, {"gateway", "--help"}, {"zombies", "--help"}, {"config", "--help"}, {"help"}} {
-			if r := runBin(t, env, 10*time.Second, args...); r.code != 0 {
+		for _, args := range [][]string{{"--help"}, {"gateway", "--help"}, {"zombies", "--help"}, {"config", "--help"}, {"config", "check", "--help"}, {"help"}} {
+			r := runBin(t, env, 10*time.Second, args...)
+			if r.code != 0 {
 				t.Errorf("robotui %v: exit %d, stderr %s", args, r.code, r.stderr)
+			}
+			// The usage once, on stdout: not again on stderr.
+			if n := strings.Count(strings.ToLower(r.stdout), "usage"); n != 1 || r.stderr != "" {
+				t.Errorf("robotui %v: %d usages on stdout, stderr %q", args, n, r.stderr)
 			}
 		}
 	})

@@ -8,11 +8,13 @@ import (
 	"github.com/robotui/robotui/cmd/robotui/internal/config"
 )
 
+const configUsage = "Usage: robotui config check [--live] [PATH]\n\nValidates PATH (default: $XDG_CONFIG_HOME/robotui/config.toml) with the environment applied; exit 0 ok, 2 errors."
+
 // runConfig implements `robotui config check [--live] [PATH]`.
 func runConfig(args []string, stdout, stderr io.Writer, env []string) int {
 	if len(args) == 0 || args[0] != "check" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			fmt.Fprintln(stdout, "Usage: robotui config check [--live] [PATH]\n\nValidates PATH (default: $XDG_CONFIG_HOME/robotui/config.toml) with the environment applied; exit 0 ok, 2 errors.")
+			fmt.Fprintln(stdout, configUsage)
 			return 0
 		}
 		fmt.Fprintln(stderr, "robotui config: expected 'check [--live] [PATH]'")
@@ -20,6 +22,7 @@ func runConfig(args []string, stdout, stderr io.Writer, env []string) int {
 	}
 	fs := flag.NewFlagSet("robotui config check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprintln(fs.Output(), configUsage) }
 	live := fs.Bool("live", false, "allow live mode and live ports (7496, 4001)")
 	// --live may come after the path too: `robotui config check my.toml --live`.
 	var rest []string

@@ -158,11 +158,8 @@ func loadConsoleConfig(args []string, stdout, stderr io.Writer, env []string) (c
 			flagErrs = append(flagErrs, cfg.Set(key, fl.Value.String(), "--"+fl.Name))
 		}
 	})
-	if err := errors.Join(parseErr, envErr, errors.Join(flagErrs...)); err != nil {
-		fmt.Fprintln(stderr, err)
-		return cfg, f, 2
-	}
-	if err := cfg.Validate(f.live); err != nil {
+	// Every problem at once, as `config check` lists them.
+	if err := errors.Join(parseErr, envErr, errors.Join(flagErrs...), cfg.Validate(f.live)); err != nil {
 		fmt.Fprintln(stderr, err)
 		return cfg, f, 2
 	}
