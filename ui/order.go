@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/robotui/robotui/engine"
+	"github.com/robotui/robotui/ui/panels"
 )
 
 type sortKey int
@@ -18,7 +19,7 @@ const (
 )
 
 func (k sortKey) String() string {
-	return [...]string{"symbol", "signal", "last cross"}[k]
+	return [...]string{panels.SortSymbol, panels.SortSignal, panels.SortCross}[k]
 }
 
 // sortedOrder is the display order of the symbols for a sort key; ties go by symbol.

@@ -32,6 +32,15 @@ func screens(t *testing.T, w, h int) map[string]Model {
 	t.Helper()
 	out := map[string]Model{}
 	f := newFake(t)
+	// Keys do nothing behind the too-small screen: the dialogs are opened
+	// at the smallest full size and the terminal then shrunk.
+	final := tea.WindowSizeMsg{Width: w, Height: h}
+	w, h = max(w, MinWidth), max(h, MinHeight)
+	defer func() {
+		for k, m := range out {
+			out[k], _ = step(t, f, m, final)
+		}
+	}()
 	out["ready"] = ready(t, f, w, h, buildSnapshot(100))
 	out["backoff"] = ready(t, f, w, h, buildSnapshot(100, inBackoff))
 

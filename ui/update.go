@@ -60,6 +60,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.startClose()
 
 	case tea.KeyMsg:
+		// Keys typed faster than the terminal is read arrive as one message
+		// ("jjj"); each is a key press of its own. A paste is not.
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			var cmds []tea.Cmd
+			var next tea.Model = m
+			for _, r := range msg.Runes {
+				var cmd tea.Cmd
+				next, cmd = next.(Model).key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+				cmds = append(cmds, cmd)
+			}
+			return next, tea.Batch(cmds...)
+		}
 		return m.key(msg)
 	}
 	return m, nil
@@ -82,8 +94,8 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m.startClose()
 	}
-	if m.closing {
-		return m, nil
+	if m.closing || m.tooSmall() {
+		return m, nil // nothing acts unseen behind the "too small" screen
 	}
 	var cmd tea.Cmd
 	switch m.mode {

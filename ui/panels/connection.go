@@ -45,7 +45,7 @@ func connectionBody(th *theme.Theme, s *engine.Snapshot, have bool, w int) []str
 	var third []Field
 	switch c.State {
 	case conn.Backoff:
-		next := "dial #" + strconv.Itoa(c.Attempt)
+		next := "dial #" + strconv.Itoa(c.Attempt+1) // Attempt counts the dials made; this is the next
 		if !c.NextRetry.IsZero() {
 			next += " in " + seconds(c.NextRetry.Sub(s.At))
 		}

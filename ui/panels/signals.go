@@ -14,8 +14,16 @@ type Table struct {
 	Cursor  int    // position in Order of the selected row
 	Offset  int    // position in Order of the first visible row
 	Focused bool   // the table has the keyboard
-	SortBy  string // "symbol", "signal" or "cross"
+	SortBy  string // SortSymbol, SortSignal or SortCross
 }
+
+// The sort orders, as the table's note names them; the column of the one in
+// use is marked.
+const (
+	SortSymbol = "symbol"
+	SortSignal = "signal"
+	SortCross  = "last cross"
+)
 
 // TableRows is how many data rows fit a table of height h.
 func TableRows(h int) int { return max(0, h-3) }
@@ -25,9 +33,10 @@ type columns struct {
 }
 
 func layoutColumns(inner int) columns {
-	c := columns{symbol: 8, num: 9, signal: 6, since: 10, bars: 5}
+	// The signal column holds "SIGNAL▾" when the table is sorted by it.
+	c := columns{symbol: 8, num: 9, signal: 7, since: 10, bars: 5}
 	if inner >= 100 {
-		c = columns{symbol: 10, num: 12, signal: 6, since: 12, bars: 6}
+		c = columns{symbol: 10, num: 12, signal: 7, since: 12, bars: 6}
 	}
 	used := 2 + c.symbol + 3*c.num + c.signal + c.since + c.bars + 7
 	c.status = max(0, inner-used)
@@ -64,12 +73,12 @@ func columnHeader(th *theme.Theme, c columns, sortBy string, inner int) string {
 	}
 	var b strings.Builder
 	b.WriteString("  ")
-	b.WriteString(Pad(mark("SYMBOL", "symbol"), c.symbol) + " ")
+	b.WriteString(Pad(mark("SYMBOL", SortSymbol), c.symbol) + " ")
 	b.WriteString(PadLeft("LAST", c.num) + " ")
 	b.WriteString(PadLeft("FAST", c.num) + " ")
 	b.WriteString(PadLeft("SLOW", c.num) + " ")
-	b.WriteString(Pad(mark("SIGNAL", "signal"), c.signal) + " ")
-	b.WriteString(Pad(mark("SINCE", "cross"), c.since) + " ")
+	b.WriteString(Pad(mark("SIGNAL", SortSignal), c.signal) + " ")
+	b.WriteString(Pad(mark("SINCE", SortCross), c.since) + " ")
 	b.WriteString(PadLeft("BARS", c.bars) + " ")
 	b.WriteString("STATUS")
 	return NewLine(inner).Add(th.Header, b.String()).String()
