@@ -80,9 +80,10 @@ func (e *Engine) buildSnapshot() Snapshot {
 	for i, p := range st.Pings {
 		s.Pings[i] = PingSample{At: p.At, RTT: p.RTT, OK: p.OK}
 	}
-	up := st.State.Up()
+	// Degraded holds the socket, but IB sends nothing until 1101/1102.
+	updating := st.State == conn.Ready
 	for i, sym := range e.syms {
-		s.Symbols[i] = e.symbolRow(sym, up)
+		s.Symbols[i] = e.symbolRow(sym, updating)
 	}
 	e.mu.Lock()
 	s.Sockets = e.sock
@@ -119,9 +120,9 @@ func (e *Engine) keepaliveInfo(st *conn.Stats) KeepaliveInfo {
 // symbolRow is sym's line with its status. Queued and failed come from the
 // subscription; otherwise the engine's own view decides, because it knows
 // whether the backfill of the latest request was merged: every re-request
-// is announced by BarResubscribed. Data held while the session is down is
-// "stale".
-func (e *Engine) symbolRow(sym *symbolState, up bool) SymbolRow {
+// is announced by BarResubscribed. Data held while nothing updates it (the
+// session down or degraded) is "stale".
+func (e *Engine) symbolRow(sym *symbolState, updating bool) SymbolRow {
 	sym.mu.Lock()
 	r := sym.row()
 	sub, awaiting, have := sym.sub, sym.awaiting || sym.backfills == 0, len(sym.ser.bars) > 0
@@ -149,7 +150,7 @@ func (e *Engine) symbolRow(sym *symbolState, up bool) SymbolRow {
 			r.Status = string(conn.SubRequested)
 		}
 	}
-	if !up && have {
+	if !updating && have {
 		r.Status = "stale"
 	}
 	return r
