@@ -88,7 +88,8 @@ func (e *Engine) onPing(v conn.PingResult) {
 	)
 }
 
-// ibError logs a gateway message; symbol is set for a bar request's error.
+// ibError logs a gateway message, an ib.notice when it reports a status
+// and an ib.error otherwise; symbol is set for a bar request's error.
 func (e *Engine) ibError(code, reqID int, text, symbol string) {
 	human := fmt.Sprintf("%d %s", code, text)
 	attrs := []slog.Attr{slog.Int("code", code), slog.Int("req_id", reqID), slog.String("text", text)}
@@ -96,7 +97,11 @@ func (e *Engine) ibError(code, reqID int, text, symbol string) {
 		human = fmt.Sprintf("%s: %d %s", symbol, code, text)
 		attrs = append(attrs, slog.String("symbol", symbol))
 	}
-	e.events.add(time.Now(), ibErrorLevel(code), EventIBError, human, attrs...)
+	name := EventIBError
+	if isNotice(code) {
+		name = EventIBNotice
+	}
+	e.events.add(time.Now(), ibErrorLevel(code), name, human, attrs...)
 }
 
 // ibErrorLevel ranks IB's codes (PROTOCOL.md section 5): farm OK and
@@ -104,26 +109,30 @@ func (e *Engine) ibError(code, reqID int, text, symbol string) {
 // everything else a warning.
 func ibErrorLevel(code int) slog.Level {
 	switch code {
-	case 2104, 2106, 2107, 2108, 2158, 1102:
+	case 1102:
 		return slog.LevelInfo
 	case 1100, 1300:
 		return slog.LevelError
+	}
+	if isNotice(code) {
+		return slog.LevelInfo
 	}
 	return slog.LevelWarn
 }
 
 func (e *Engine) emitSignal(symbol string, r SignalRecord) {
-	text := fmt.Sprintf("%s %s at %s, close %.2f", symbol, r.Signal, r.BarTime.Format(time.RFC3339), r.Price)
+	// The screen's zone in the text (the header's New York), UTC in the field.
+	text := fmt.Sprintf("%s %s at %s, close %.2f", symbol, r.Signal, r.BarTime.In(e.loc).Format("Mon 2 Jan 15:04"), r.Price)
 	if r.Relation != "" {
 		text += fmt.Sprintf(" (fast %.4f %s slow %.4f)", r.Fast, r.Relation, r.Slow)
 	}
 	e.events.add(time.Now(), slog.LevelInfo, EventSignal, text,
 		slog.String("symbol", symbol),
 		slog.String("signal", r.Signal),
-		slog.Float64("price", r.Price),
-		slog.Float64("fast", r.Fast),
-		slog.Float64("slow", r.Slow),
-		slog.String("bar_time", r.BarTime.Format(time.RFC3339)),
+		slog.Float64("price", decimal(r.Price)),
+		slog.Float64("fast", decimal(r.Fast)),
+		slog.Float64("slow", decimal(r.Slow)),
+		slog.String("bar_time", r.BarTime.UTC().Format(time.RFC3339)),
 	)
 }
 
@@ -180,11 +189,11 @@ func (e *Engine) emitMarket(m MarketInfo) {
 	if m.Open {
 		state = "open"
 	}
-	next := ""
+	next, shown := "", "unknown"
 	if !m.NextChange.IsZero() {
-		next = m.NextChange.Format(time.RFC3339)
+		next, shown = m.NextChange.UTC().Format(time.RFC3339), m.NextChange.In(e.loc).Format("Mon 2 Jan 15:04")
 	}
-	e.events.add(time.Now(), slog.LevelInfo, EventMarket, fmt.Sprintf("market %s (%s), next change %s", state, m.Reason, next),
+	e.events.add(time.Now(), slog.LevelInfo, EventMarket, fmt.Sprintf("market %s (%s), next change %s", state, m.Reason, shown),
 		slog.Bool("open", m.Open),
 		slog.String("next_change", next),
 	)

@@ -209,15 +209,17 @@ func (e *Engine) FaultNames() []string {
 	return e.opts.Faults.FaultNames()
 }
 
-// InjectFault asks the simulator for a fault by name.
-func (e *Engine) InjectFault(name string) error {
+// InjectFault asks the simulator for a fault by name and says what it did.
+func (e *Engine) InjectFault(name string) (string, error) {
 	if e.opts.Faults == nil {
-		return ErrNoFaults
+		return "", ErrNoFaults
 	}
-	if err := e.opts.Faults.InjectFault(name); err != nil {
-		return fmt.Errorf("inject fault %q: %w", name, err)
+	done, err := e.opts.Faults.InjectFault(name)
+	if err != nil {
+		return "", fmt.Errorf("inject fault %q: %w", name, err)
 	}
-	return nil
+	e.markDirty() // the menu shows what is active
+	return done, nil
 }
 
 // Ready reports whether the session is connected and ready (for /healthz).

@@ -16,6 +16,7 @@ const (
 	EventSignal    = "signal"
 	EventIBError   = "ib.error"
 	EventMarket    = "market"
+	EventIBNotice  = "ib.notice" // an IB code that reports a status, not a failure (isNotice)
 )
 
 // Events beyond DESIGN.md's list: problems worth a line of their own.

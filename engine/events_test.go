@@ -74,7 +74,7 @@ func TestEventLines(t *testing.T) {
 	e.observe(conn.StateChange{At: time.Now(), State: conn.Backoff, Prev: conn.Connecting, Cause: conn.CauseDialRefused, Err: refused, Addr: "127.0.0.1:9", ClientID: 3, Attempt: 2, NextRetry: time.Now().Add(time.Second)})
 	e.observe(conn.PingResult{Sample: conn.PingSample{At: time.Now(), RTT: 1500 * time.Microsecond, OK: true}})
 	e.observe(conn.PingResult{Sample: conn.PingSample{At: time.Now(), RTT: 2 * time.Second}, Misses: 1})
-	for _, code := range []int{2104, 2103, 1100, 162} {
+	for _, code := range []int{2104, 2103, 1100, 162, 2174} {
 		e.observe(conn.Notice{At: time.Now(), ReqID: -1, Code: code, Text: "text"})
 	}
 	e.onBars(e.syms[0], conn.BarEvent{Kind: conn.BarBackfill, Bars: backfill(0, 10*step+5)})
@@ -91,6 +91,7 @@ func TestEventLines(t *testing.T) {
 		EventZombie:    {"action", "command", "local", "pid", "remote", "side"},
 		EventSignal:    {"bar_time", "fast", "price", "signal", "slow", "symbol"},
 		EventIBError:   {"code", "req_id", "text"},
+		EventIBNotice:  {"code", "req_id", "text"},
 		EventMarket:    {"next_change", "open"},
 	}
 	var levels []string
@@ -120,8 +121,12 @@ func TestEventLines(t *testing.T) {
 			t.Errorf("%s fields %v, want %v", name, got, want)
 		}
 		switch name {
-		case EventKeepalive, EventIBError:
+		case EventKeepalive, EventIBError, EventIBNotice:
 			levels = append(levels, m["level"].(string))
+			// Farm OK is a notice; a failure or a request's warning is an error.
+			if code, ok := m["code"].(float64); ok && isNotice(int(code)) != (name == EventIBNotice) {
+				t.Errorf("code %v logged as %s", code, name)
+			}
 		case EventSignal:
 			if _, err := time.Parse(time.RFC3339, m["bar_time"].(string)); err != nil {
 				t.Errorf("bar_time %q is not RFC 3339", m["bar_time"])
@@ -147,7 +152,10 @@ func TestEventLines(t *testing.T) {
 			t.Errorf("no %s line", name)
 		}
 	}
-	if want := []string{"DEBUG", "WARN", "INFO", "WARN", "ERROR", "WARN", "WARN"}; !slices.Equal(levels, want) {
+	if seen[EventIBNotice] != 1 {
+		t.Errorf("%d ib.notice lines, want 1 (2104)", seen[EventIBNotice])
+	}
+	if want := []string{"DEBUG", "WARN", "INFO", "WARN", "ERROR", "WARN", "WARN", "WARN"}; !slices.Equal(levels, want) {
 		t.Errorf("keepalive and ib.error levels %v, want %v", levels, want)
 	}
 	if seen[EventSignal] != 1 {

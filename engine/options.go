@@ -45,7 +45,10 @@ func DefaultBarSettings() BarSettings {
 // FaultInjector is the simulator's fault menu (only with --sim).
 type FaultInjector interface {
 	FaultNames() []string
-	InjectFault(name string) error
+	// InjectFault applies one entry and says what it did in a few words
+	// ("fault injected: drop (FIN)", "faults cleared").
+	InjectFault(name string) (string, error)
+	ActiveFaults() []string // the entries in effect now, in menu order
 }
 
 // Options configure an Engine. Zero values take the documented defaults.

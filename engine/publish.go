@@ -77,6 +77,9 @@ func (e *Engine) buildSnapshot() Snapshot {
 		Events:    e.events.lines(),
 		Sim:       e.opts.Sim,
 	}
+	if e.opts.Faults != nil {
+		s.Faults = e.opts.Faults.ActiveFaults()
+	}
 	for i, p := range st.Pings {
 		s.Pings[i] = PingSample{At: p.At, RTT: p.RTT, OK: p.OK}
 	}

@@ -131,7 +131,7 @@ func TestCommands(t *testing.T) {
 	if !slices.Equal(before, after) || !slices.Equal(history, e.SignalHistory("AAPL")) {
 		t.Fatalf("a reconnect or refresh changed the bars (%d → %d) or emitted again", len(before), len(after))
 	}
-	if e.FaultNames() != nil || e.InjectFault("drop") != ErrNoFaults {
+	if _, err := e.InjectFault("drop"); e.FaultNames() != nil || err != ErrNoFaults {
 		t.Fatal("faults without a simulator")
 	}
 	if !e.Ready() {

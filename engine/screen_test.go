@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,4 +38,52 @@ func TestDegradedRowsAreStale(t *testing.T) {
 	waitSnapshot(t, e, "ready and live again after 1102", func(s Snapshot) bool {
 		return s.Conn.State == conn.Ready && allLive(time.Time{})(s)
 	})
+}
+
+func TestNoticeCodes(t *testing.T) {
+	for _, code := range []int{2100, 2104, 2106, 2107, 2108, 2119, 2158} {
+		if !isNotice(code) {
+			t.Errorf("%d is a status report, not a failure", code)
+		}
+	}
+	for _, code := range []int{2103, 2105, 2110, 2157, 2109, 2137, 2174, 2176, 10167, 354, 162, 200, 1100, 1102, 1300} {
+		if isNotice(code) {
+			t.Errorf("%d is a failure or a request's warning: an ib.error", code)
+		}
+	}
+}
+
+// Headless lines: prices without float noise, times in UTC; the screen's
+// text in New York time, as the header.
+func TestSignalLineDigitsAndZones(t *testing.T) {
+	var buf lockedBuffer
+	e, err := New(Options{
+		Session:  conn.Config{Addr: "127.0.0.1:9"},
+		Symbols:  []string{"AAA"},
+		Strategy: mustSMA(t, 1, 2),
+		Log:      slog.New(slog.NewJSONHandler(&buf, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	bar := time.Date(2025, 3, 4, 15, 30, 0, 0, time.UTC)
+	e.emitSignal("AAA", SignalRecord{BarTime: bar, Signal: "BUY", Price: 193.47500000000002, Fast: 0.1 + 0.2, Slow: 193.47333333333336, Relation: "above"})
+	e.emitMarket(MarketInfo{Open: true, Reason: "open", NextChange: bar.Add(30 * time.Minute)})
+	e.events.flush()
+	raw := buf.b.String()
+	for _, want := range []string{`"price":193.475,`, `"fast":0.3,`, `"slow":193.4733333,`, `"bar_time":"2025-03-04T15:30:00Z"`, `"next_change":"2025-03-04T16:00:00Z"`} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("no %s in\n%s", want, raw)
+		}
+	}
+	for _, l := range e.events.lines() {
+		if strings.Contains(l.Text, "Z") || strings.Contains(l.Text, "UTC") {
+			t.Errorf("a UTC time on screen: %q", l.Text)
+		}
+	}
+	lines := e.events.lines()
+	if len(lines) != 2 || !strings.Contains(lines[0].Text, "10:30") || !strings.Contains(lines[1].Text, "11:00") {
+		t.Errorf("the texts are not in New York time: %+v", lines)
+	}
 }

@@ -20,6 +20,7 @@ type Snapshot struct {
 	Symbols   []SymbolRow // watchlist order
 	Events    []EventLine // oldest first, the last few hundred
 	Sim       bool        // running against the built-in simulator: the fault menu is available
+	Faults    []string    // with Sim: the fault menu's entries in effect now
 }
 
 // ConnInfo is the session's state.

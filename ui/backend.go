@@ -12,8 +12,8 @@ type Backend interface {
 	// it from a tea.Cmd.
 	Kill(plan engine.KillPlan) []engine.KillResult
 	Refresh(symbol string)         // non-blocking
-	FaultNames() []string          // the simulator's fault menu entries; nil when not running --sim
-	InjectFault(name string) error // non-blocking
+	FaultNames() []string                    // the simulator's fault menu entries; nil when not running --sim
+	InjectFault(name string) (string, error) // non-blocking; says what it did
 	// Close closes the session cleanly; it may block up to ~2 s: call it from
 	// a tea.Cmd on quit, then tea.Quit.
 	Close()

@@ -93,11 +93,11 @@ func (f *fakeBackend) Refresh(symbol string) {
 
 func (f *fakeBackend) FaultNames() []string { return f.faults }
 
-func (f *fakeBackend) InjectFault(name string) error {
+func (f *fakeBackend) InjectFault(name string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.injected = append(f.injected, name)
-	return f.injectErr
+	return "fault injected: " + name, f.injectErr
 }
 
 func (f *fakeBackend) Close() {

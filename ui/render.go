@@ -99,7 +99,7 @@ func (m *Model) renderBody() {
 	case modeFaults:
 		view := max(1, h-4)
 		off := min(max(0, m.faultCur-view+1), m.faultCur)
-		lines, _ = panels.Modal(m.th, "Inject a simulator fault", panels.FaultLines(m.th, m.faults, m.faultCur, m.modalInner()),
+		lines, _ = panels.Modal(m.th, "Inject a simulator fault", panels.FaultLines(m.th, m.faults, m.snap.Faults, m.faultCur, m.modalInner()),
 			m.keyLabel(keys.Up)+"/"+m.keyLabel(keys.Down)+" move · "+m.keyLabel(keys.Open)+"/"+m.keyLabel(keys.Confirm)+" inject · 1-9 pick · "+
 				m.keyLabel(keys.Cancel)+" close", off, w, h)
 	default:

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/robotui/robotui/ui/panels"
 )
 
 // The column the table is sorted by carries ▾, whole, at every width.
@@ -71,5 +72,18 @@ func TestTooSmallIgnoresKeys(t *testing.T) {
 	m, _ = step(t, f, m, tea.WindowSizeMsg{Width: 120, Height: 40})
 	if v := m.View(); strings.Contains(v, "Keys") && m.mode != modeNormal {
 		t.Errorf("a hidden dialog opened once the terminal grew")
+	}
+}
+
+// The fault menu marks the faults in effect, and only those.
+func TestFaultMenuShowsActive(t *testing.T) {
+	f := newFake(t)
+	s := buildSnapshot(10)
+	s.Faults = []string{"stall", "hold"}
+	m := ready(t, f, 120, 40, s)
+	m, _ = press(t, f, m, "f")
+	v := m.View()
+	if strings.Count(v, panels.FaultActive) != 2 || !strings.Contains(v, "stall"+panels.FaultActive) || !strings.Contains(v, "hold"+panels.FaultActive) {
+		t.Errorf("the menu does not mark stall and hold active:\n%s", v)
 	}
 }

@@ -262,11 +262,12 @@ func (m Model) faultKey(a keys.Action, msg tea.KeyMsg) Model {
 func (m Model) inject(i int) Model {
 	name := m.faults[i]
 	m.mode = modeNormal
-	if err := m.b.InjectFault(name); err != nil {
+	done, err := m.b.InjectFault(name)
+	if err != nil {
 		m.setStatus(statusBad, "fault "+name+" failed: "+err.Error())
 		return m
 	}
-	m.setStatus(statusWarn, "fault injected: "+name)
+	m.setStatus(statusWarn, done)
 	return m
 }
 

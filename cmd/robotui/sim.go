@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/robotui/robotui/conn/ibsim"
@@ -18,7 +19,7 @@ var simFaultMenu = []simFault{
 	{"drop (FIN)", ibsim.Fault{Kind: "drop", Mode: "fin"}},
 	{"drop (RST)", ibsim.Fault{Kind: "drop", Mode: "rst"}},
 	{"stall 10s (socket kept, no answers)", ibsim.Fault{Kind: "stall", For: ibsim.Duration(10 * time.Second), All: true}},
-	{"handshake stall 10s", ibsim.Fault{Kind: "handshake_stall", For: ibsim.Duration(10 * time.Second)}},
+	{"handshake stall 10s (the next connection)", ibsim.Fault{Kind: "handshake_stall", For: ibsim.Duration(10 * time.Second)}},
 	{"restart (listener down 5s)", ibsim.Fault{Kind: "down", For: ibsim.Duration(5 * time.Second)}},
 	{"1100 then 1101 (data lost)", ibsim.Fault{Kind: "codes", Codes: []int{1100, 1101}, Gap: ibsim.Duration(3 * time.Second)}},
 	{"1100 then 1102 (data kept)", ibsim.Fault{Kind: "codes", Codes: []int{1100, 1102}, Gap: ibsim.Duration(3 * time.Second)}},
@@ -42,16 +43,34 @@ func (f simFaults) FaultNames() []string {
 	return names
 }
 
-func (f simFaults) InjectFault(name string) error {
+func (f simFaults) InjectFault(name string) (string, error) {
 	for _, sf := range simFaultMenu {
 		if sf.name != name {
 			continue
 		}
 		if sf.fault.Kind == "clear" {
 			f.sim.ClearFaults()
-			return nil
+			return "faults cleared", nil
 		}
-		return f.sim.Inject(sf.fault)
+		return "fault injected: " + name, f.sim.Inject(sf.fault)
 	}
-	return fmt.Errorf("unknown fault %q", name)
+	return "", fmt.Errorf("unknown fault %q", name)
+}
+
+// ActiveFaults names the menu entries the simulator has in effect: an entry
+// is active while a fault of its kind and settings is.
+func (f simFaults) ActiveFaults() []string {
+	active := f.sim.State().Faults
+	var out []string
+	for _, sf := range simFaultMenu {
+		if slices.ContainsFunc(active, sf.matches) {
+			out = append(out, sf.name)
+		}
+	}
+	return out
+}
+
+func (sf simFault) matches(a ibsim.Fault) bool {
+	f := sf.fault
+	return a.Kind == f.Kind && a.On == f.On && a.MS == f.MS && a.Mode == f.Mode && slices.Equal(a.Codes, f.Codes)
 }

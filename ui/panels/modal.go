@@ -1,6 +1,7 @@
 package panels
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -129,19 +130,27 @@ func PlanningLines(th *theme.Theme, inner int) []string {
 	return []string{NewLine(inner).Add(th.Muted, "finding which processes hold the zombie sockets…").String()}
 }
 
-// FaultLines is the simulator's fault menu with the cursor on one entry.
-func FaultLines(th *theme.Theme, names []string, cursor, inner int) []string {
+// FaultActive marks a fault menu entry in effect now.
+const FaultActive = " ● active"
+
+// FaultLines is the simulator's fault menu with the cursor on one entry;
+// the entries in active are marked.
+func FaultLines(th *theme.Theme, names, active []string, cursor, inner int) []string {
 	out := make([]string, 0, len(names))
 	for i, n := range names {
 		num := "   "
 		if i < 9 {
 			num = strconv.Itoa(i+1) + "  "
 		}
+		mark := ""
+		if slices.Contains(active, n) {
+			mark = FaultActive
+		}
 		if i == cursor {
-			out = append(out, NewLine(inner).Add(th.Selected, "▸ "+num+Clean(n)).String())
+			out = append(out, NewLine(inner).Add(th.Selected, "▸ "+num+Clean(n)+mark).String())
 			continue
 		}
-		out = append(out, NewLine(inner).Add(th.Normal, "  ").Add(th.Key, num).Add(th.Normal, n).String())
+		out = append(out, NewLine(inner).Add(th.Normal, "  ").Add(th.Key, num).Add(th.Normal, n).Add(th.Warn, mark).String())
 	}
 	return out
 }
