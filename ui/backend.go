@@ -11,7 +11,7 @@ type Backend interface {
 	// Kill acts; it may block for the grace period (seconds): only ever call
 	// it from a tea.Cmd.
 	Kill(plan engine.KillPlan) []engine.KillResult
-	Refresh(symbol string)         // non-blocking
+	Refresh(symbol string)                   // non-blocking
 	FaultNames() []string                    // the simulator's fault menu entries; nil when not running --sim
 	InjectFault(name string) (string, error) // non-blocking; says what it did
 	// Close closes the session cleanly; it may block up to ~2 s: call it from
