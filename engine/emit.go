@@ -76,16 +76,18 @@ func errText(err error) string {
 	return err.Error()
 }
 
+// onPing logs a round trip, or a miss: a missed ping has no round trip,
+// only the timeout it was waited for (timeout_ms instead of rtt_ms).
 func (e *Engine) onPing(v conn.PingResult) {
-	level, text := slog.LevelDebug, fmt.Sprintf("ping %s", fmtDuration(v.Sample.RTT))
+	ms := float64(v.Sample.RTT.Microseconds()) / 1000
 	if !v.Sample.OK {
-		level, text = slog.LevelWarn, fmt.Sprintf("ping missed after %s (%d in a row)", fmtDuration(v.Sample.RTT), v.Misses)
+		e.events.add(time.Now(), slog.LevelWarn, EventKeepalive,
+			fmt.Sprintf("ping missed: no answer within %s (%d in a row)", fmtDuration(v.Sample.RTT), v.Misses),
+			slog.Bool("ok", false), slog.Int("misses", v.Misses), slog.Float64("timeout_ms", ms))
+		return
 	}
-	e.events.add(time.Now(), level, EventKeepalive, text,
-		slog.Float64("rtt_ms", float64(v.Sample.RTT.Microseconds())/1000),
-		slog.Bool("ok", v.Sample.OK),
-		slog.Int("misses", v.Misses),
-	)
+	e.events.add(time.Now(), slog.LevelDebug, EventKeepalive, fmt.Sprintf("ping %s", fmtDuration(v.Sample.RTT)),
+		slog.Float64("rtt_ms", ms), slog.Bool("ok", true), slog.Int("misses", v.Misses))
 }
 
 // ibError logs a gateway message, an ib.notice when it reports a status

@@ -104,6 +104,7 @@ func (e *Engine) connInfo(st *conn.Stats) ConnInfo {
 		Readonly: e.opts.Readonly, Attempt: st.Attempt, NextRetry: st.NextRetry,
 		Reconnects: st.Reconnects, ByCause: st.ByCause,
 		MsgsIn: st.MsgsIn, MsgsOut: st.MsgsOut, BytesIn: st.BytesIn, BytesOut: st.BytesOut,
+		BadFrames: st.BadFrames,
 	}
 }
 
@@ -114,8 +115,11 @@ func (e *Engine) keepaliveInfo(st *conn.Stats) KeepaliveInfo {
 		MaxMisses: k.MaxMisses, Misses: st.Misses, Sent: st.PingsSent, Missed: st.PingsMissed,
 		P50: conn.Percentile(st.Pings, 50), P99: conn.Percentile(st.Pings, 99),
 	}
-	if n := len(st.Pings); n > 0 {
-		info.Last = st.Pings[n-1].RTT
+	for i := len(st.Pings) - 1; i >= 0; i-- {
+		if st.Pings[i].OK {
+			info.Last = st.Pings[i].RTT
+			break
+		}
 	}
 	return info
 }

@@ -87,3 +87,15 @@ func TestSignalLineDigitsAndZones(t *testing.T) {
 		t.Errorf("the texts are not in New York time: %+v", lines)
 	}
 }
+
+// A garbage frame is skipped and counted where the screen can show it.
+func TestGarbageFrameCounted(t *testing.T) {
+	t.Parallel()
+	sim := startSim(t, ibsim.Config{Seed: 6})
+	e := startEngine(t, testOptions(sim.Addr(), ibsim.DefaultSymbols()[:1], newRecorder()))
+	waitSnapshot(t, e, "ready", func(s Snapshot) bool { return s.Conn.State == conn.Ready })
+	if err := sim.Inject(ibsim.Fault{Kind: ibsim.FaultGarbage}); err != nil {
+		t.Fatal(err)
+	}
+	waitSnapshot(t, e, "the bad frame counted", func(s Snapshot) bool { return s.Conn.BadFrames > 0 })
+}

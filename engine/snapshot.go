@@ -43,6 +43,7 @@ type ConnInfo struct {
 	ByCause       map[conn.Cause]int // connections lost or failed
 	MsgsIn        uint64
 	MsgsOut       uint64
+	BadFrames     uint64 // frames from the gateway that could not be read (skipped)
 	BytesIn       uint64
 	BytesOut      uint64
 }
@@ -52,8 +53,8 @@ type KeepaliveInfo struct {
 	Interval  time.Duration
 	Timeout   time.Duration
 	MaxMisses int
-	Misses    int // consecutive misses now
-	Last      time.Duration
+	Misses    int           // consecutive misses now
+	Last      time.Duration // the newest answered round trip (a miss is no round trip)
 	P50       time.Duration
 	P99       time.Duration
 	Sent      uint64

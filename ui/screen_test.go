@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/robotui/robotui/ui/panels"
@@ -85,5 +86,33 @@ func TestFaultMenuShowsActive(t *testing.T) {
 	v := m.View()
 	if strings.Count(v, panels.FaultActive) != 2 || !strings.Contains(v, "stall"+panels.FaultActive) || !strings.Contains(v, "hold"+panels.FaultActive) {
 		t.Errorf("the menu does not mark stall and hold active:\n%s", v)
+	}
+}
+
+// A missed ping shows as a miss, not as a round trip of the timeout; the
+// two miss counts say which is which.
+func TestKeepaliveShowsMisses(t *testing.T) {
+	f := newFake(t)
+	s := buildSnapshot(10)
+	s.Keepalive.Misses, s.Keepalive.Last = 1, 840*time.Microsecond
+	m := ready(t, f, 120, 40, s)
+	v := m.View()
+	for _, want := range []string{"rtt missed", "missed now 1/2", "missed total 3"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("no %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "rtt 2.00s") || strings.Contains(v, "misses ") {
+		t.Errorf("the timeout shown as a round trip, or the ambiguous misses label:\n%s", v)
+	}
+}
+
+// A frame that cannot be read is counted where the trader sees it.
+func TestBadFramesShown(t *testing.T) {
+	f := newFake(t)
+	s := buildSnapshot(10)
+	s.Conn.BadFrames = 2
+	if v := ready(t, f, 80, 24, s).View(); !strings.Contains(v, "bad frames 2") {
+		t.Errorf("no bad-frame count:\n%s", v)
 	}
 }

@@ -55,6 +55,9 @@ func connectionBody(th *theme.Theme, s *engine.Snapshot, have bool, w int) []str
 	default:
 		third = []Field{{"msgs", "↓" + Count(c.MsgsIn) + " ↑" + Count(c.MsgsOut), th.Normal}}
 	}
+	if c.BadFrames > 0 { // skipped frames are otherwise invisible: first, where it fits
+		third = append([]Field{{"bad frames", Count(c.BadFrames), th.BoldBad}}, third...)
+	}
 	flowed, _ := Flow(th, []Field{uptime, reconnects}, w, 1)
 	lines = append(lines, flowed...)
 	flowed, _ = Flow(th, third, w, 1)

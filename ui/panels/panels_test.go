@@ -7,7 +7,9 @@ import (
 	_ "time/tzdata" // New York on hosts without a zone database
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 	"github.com/robotui/robotui/engine"
+	"github.com/robotui/robotui/ui/theme"
 )
 
 func pings(rtts ...time.Duration) []engine.PingSample {
@@ -242,5 +244,49 @@ func TestHeaderShowsTheAccountsModeAndAMismatch(t *testing.T) {
 	s.Conn.Mode, s.Conn.Accounts = "paper", []string{"DU1234567"}
 	if got := strings.Join(Header(th, "robotui", &s, true, 160), "\n"); strings.Contains(got, "config says") {
 		t.Errorf("header warns though account and config agree:\n%s", got)
+	}
+}
+
+// The sparkline says its scale: the slowest answer shown at the top row's
+// end, the fastest at the bottom's; a tenth of a millisecond of jitter on a
+// fast link stays low, not a full-height spike.
+func TestSparklineScale(t *testing.T) {
+	th := plainTheme()
+	us := time.Microsecond
+	top, bot := Sparkline(th, pings(200*us, 300*us, 200*us, 250*us), 20)
+	if !strings.HasSuffix(top, " 0.30ms") || !strings.HasSuffix(bot, " 0.20ms") {
+		t.Errorf("labels missing:\n%q\n%q", top, bot)
+	}
+	if strings.ContainsAny(top[:len(top)-len(" 0.30ms")], "▁▂▃▄▅▆▇█") || strings.Contains(bot, "█") {
+		t.Errorf("0.1 ms of jitter drawn as a spike:\n%s\n%s", top, bot)
+	}
+	if w := Width(top); w != 20 || Width(bot) != 20 {
+		t.Errorf("rows %d and %d cells, want 20", w, Width(bot))
+	}
+	if row := SparklineRow(th, pings(2*time.Millisecond, 3*time.Millisecond), 20); !strings.HasSuffix(row, " 3.00ms") || Width(row) != 20 {
+		t.Errorf("one-row sparkline %q: no label or wrong width", row)
+	}
+}
+
+// A round trip of a tenth of the timeout is slow, half of it close to a miss.
+func TestSlowRoundTripColoured(t *testing.T) {
+	r := lipgloss.NewRenderer(nil)
+	r.SetColorProfile(termenv.TrueColor)
+	th := theme.New(r, theme.DefaultPalette())
+	to := 2 * time.Second
+	for _, tt := range []struct {
+		rtt  time.Duration
+		want string
+	}{{time.Millisecond, "normal"}, {300 * time.Millisecond, "warn"}, {1500 * time.Millisecond, "bad"}} {
+		got := map[bool]string{true: "normal"}[rttPaint(th, tt.rtt, to) == th.Normal]
+		if rttPaint(th, tt.rtt, to) == th.Warn {
+			got = "warn"
+		}
+		if rttPaint(th, tt.rtt, to) == th.BoldBad {
+			got = "bad"
+		}
+		if got != tt.want {
+			t.Errorf("rtt %v of timeout %v painted %s, want %s", tt.rtt, to, got, tt.want)
+		}
 	}
 }
