@@ -51,6 +51,9 @@ func (e *Engine) onState(v conn.StateChange) {
 	if detail != "" {
 		attrs = append(attrs, slog.String("error", detail))
 	}
+	if hint := e.hint(v.State, v.Cause, v.Addr); hint != "" {
+		attrs = append(attrs, slog.String("hint", hint))
+	}
 	// The screen's events log is the trader's only view of the full error;
 	// it is left out where it would repeat the phrase (a bare EOF).
 	if detail != "" && detail != reason {

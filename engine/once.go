@@ -17,6 +17,24 @@ const (
 	ExitNoSession = 2 // no session could be made
 )
 
+// OnceReport is what RunOnceReport found, for a caller that shows it
+// (robotui --once on a terminal prints it as a table).
+type OnceReport struct {
+	Code  int       // ExitOK, ExitFailed or ExitNoSession
+	Rows  []OnceRow // one per symbol, in watchlist order; none without a session
+	Error string    // why the run gave up early, "" when it did not
+	Hint  string    // what the trader can do about it, "" when nothing
+	Zone  *time.Location // the market's time zone (the console's header), for bar times
+}
+
+// OnceRow is one symbol's outcome: its newest closed bar's signal, or why
+// there is none.
+type OnceRow struct {
+	Symbol string
+	Signal SignalRecord
+	Failed string // "" when Signal holds the verdict
+}
+
 // RunOnce is the headless one-pass run: connect, backfill every symbol
 // once (no live updates), write one `signal` line per symbol for its newest
 // closed bar, close the session cleanly. It returns ExitOK, ExitFailed when
@@ -25,12 +43,15 @@ const (
 // a second. Symbols not settled within Options.OnceTimeout are reported
 // failed. The engine is closed when it returns; it must not have been
 // started.
-func (e *Engine) RunOnce(ctx context.Context) int {
+func (e *Engine) RunOnce(ctx context.Context) int { return e.RunOnceReport(ctx).Code }
+
+// RunOnceReport is RunOnce, returning what was found besides the event lines.
+func (e *Engine) RunOnceReport(ctx context.Context) OnceReport {
 	e.life.Lock()
 	if e.started || e.closed {
 		e.life.Unlock()
 		e.opts.Log.Error("once", "error", ErrStarted.Error())
-		return ExitNoSession
+		return OnceReport{Code: ExitNoSession, Error: ErrStarted.Error()}
 	}
 	e.once = true
 	e.startLocked()
@@ -40,15 +61,23 @@ func (e *Engine) RunOnce(ctx context.Context) int {
 	ctx, cancel := context.WithTimeout(ctx, e.opts.OnceTimeout)
 	defer cancel()
 
+	rep := OnceReport{Zone: e.loc}
 	if err := e.awaitSettled(ctx); err != nil {
-		e.opts.Log.Error("once", "error", err.Error())
+		rep.Error, rep.Hint = err.Error(), e.onceHint()
+		attrs := []any{"error", rep.Error}
+		if rep.Hint != "" {
+			attrs = append(attrs, "hint", rep.Hint)
+		}
+		e.opts.Log.Error("once", attrs...)
 		if !e.everReady.Load() {
-			return ExitNoSession
+			rep.Code = ExitNoSession
+			return rep
 		}
 	}
 	failed := 0
 	for _, sym := range e.syms {
 		rec, why := e.onceResult(sym)
+		rep.Rows = append(rep.Rows, OnceRow{Symbol: sym.name, Signal: rec, Failed: why})
 		if why != "" {
 			failed++
 			e.events.add(time.Now(), slog.LevelError, EventSymbolFailed, sym.name+": "+why,
@@ -58,9 +87,26 @@ func (e *Engine) RunOnce(ctx context.Context) int {
 		e.emitSignal(sym.name, rec)
 	}
 	if failed > 0 {
-		return ExitFailed
+		rep.Code = ExitFailed
 	}
-	return ExitOK
+	return rep
+}
+
+// onceHint is the hint for a session that never came up. RunOnce runs no
+// scan loop, so the port's socket table is read once here (never a connect).
+func (e *Engine) onceHint() string {
+	st := e.sess.Stats()
+	if st.Cause == conn.CauseDialRefused {
+		ctx, cancel := context.WithTimeout(e.ctx, time.Second)
+		t, err := e.scanner.ScanContext(ctx, e.opts.GatewayPort, false)
+		cancel()
+		if err == nil {
+			e.mu.Lock()
+			e.sock.Listening = t.Listening
+			e.mu.Unlock()
+		}
+	}
+	return e.hint(st.State, st.Cause, st.Addr)
 }
 
 // awaitSettled waits until every symbol has its backfill or has failed.

@@ -104,7 +104,7 @@ func (e *Engine) connInfo(st *conn.Stats) ConnInfo {
 		Readonly: e.opts.Readonly, Attempt: st.Attempt, NextRetry: st.NextRetry,
 		Reconnects: st.Reconnects, ByCause: st.ByCause,
 		MsgsIn: st.MsgsIn, MsgsOut: st.MsgsOut, BytesIn: st.BytesIn, BytesOut: st.BytesOut,
-		BadFrames: st.BadFrames,
+		BadFrames: st.BadFrames, Hint: e.hint(st.State, st.Cause, st.Addr),
 	}
 }
 

@@ -99,3 +99,56 @@ func TestGarbageFrameCounted(t *testing.T) {
 	}
 	waitSnapshot(t, e, "the bad frame counted", func(s Snapshot) bool { return s.Conn.BadFrames > 0 })
 }
+
+// With nothing listening, the trader is told what to do: on the conn.state
+// line (which keeps its fields), in the snapshot and from RunOnce.
+func TestNoListenerHint(t *testing.T) {
+	t.Parallel()
+	addr := closedPort(t)
+	rec := newRecorder()
+	e := startEngine(t, testOptions(addr, []string{"AAPL"}, rec))
+	want := "Nothing is listening on " + addr + ". Start IB Gateway or TWS, enable the API on that port (Configure → Settings → API), or try `robotui --sim`."
+	rec.waitCount(t, "a refused dial", EventConnState, 1, func(r record) bool { return r.attrs["state"] == "backoff" })
+	for _, r := range rec.all(EventConnState) {
+		if r.attrs["state"] != "backoff" {
+			continue
+		}
+		if r.attrs["hint"] != want || r.attrs["cause"] != "dial_refused" || r.attrs["reason"] == nil || r.attrs["error"] == nil {
+			t.Errorf("backoff line %v: want the hint beside reason, cause and error", r.attrs)
+		}
+		break
+	}
+	s := waitSnapshot(t, e, "the hint in the snapshot", func(s Snapshot) bool { return s.Conn.Hint != "" })
+	if s.Conn.Hint != want {
+		t.Errorf("snapshot hint %q", s.Conn.Hint)
+	}
+	// A listener in the socket table means the refusal is something else.
+	e.mu.Lock()
+	e.sock.Listening = true
+	e.mu.Unlock()
+	if h := e.hint(conn.Backoff, conn.CauseDialRefused, addr); h != "" {
+		t.Errorf("hint %q while the table shows a listener", h)
+	}
+	if h := e.hint(conn.Ready, conn.CauseHandshakeDone, addr); h != "" {
+		t.Errorf("hint %q for a ready session", h)
+	}
+}
+
+func TestRunOnceReportsTheHint(t *testing.T) {
+	t.Parallel()
+	addr := closedPort(t)
+	rec := newRecorder()
+	opts := testOptions(addr, []string{"AAPL"}, rec)
+	opts.Session.ConnectTimeout = 300 * time.Millisecond
+	e, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := e.RunOnceReport(t.Context())
+	if rep.Code != ExitNoSession || !strings.HasPrefix(rep.Hint, "Nothing is listening on "+addr) || len(rep.Rows) != 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	if l := rec.all("once"); len(l) != 1 || l[0].attrs["hint"] != rep.Hint || l[0].attrs["error"] == nil {
+		t.Errorf("once lines %v: want one with the error and the hint", l)
+	}
+}

@@ -30,6 +30,7 @@ type ConnInfo struct {
 	ReadySince    time.Time  // start of the current ready period (zero when not ready)
 	Cause         conn.Cause // why the last transition happened
 	Error         string     // the failure behind Cause in full, "" when there is none
+	Hint          string     // what the trader can do about it, "" when nothing (see noListenerHint)
 	Addr          string     // gateway host:port
 	ClientID      int        // the id in use (rotates on 326)
 	ServerVersion int

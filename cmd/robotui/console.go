@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -58,7 +59,10 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	if code >= 0 {
 		return code
 	}
-	headless := f.noTUI || f.once || !isTerminal(stdout)
+	// --once on a terminal prints a table and logs to the file the console
+	// would; piped, it writes the event lines.
+	onceTable := f.once && !f.noTUI && isTerminal(stdout)
+	headless := f.noTUI || f.once && !onceTable || !isTerminal(stdout)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -92,7 +96,12 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	}
 	m.SetSource(eng)
 
-	if f.once {
+	switch {
+	case onceTable:
+		rep := eng.RunOnceReport(ctx)
+		printOnce(stdout, stderr, rep, cmp.Or(cfg.Log.File, defaultLogPath(env)))
+		return rep.Code
+	case f.once:
 		return eng.RunOnce(ctx)
 	}
 	if cfg.Metrics.Addr != "" {

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -213,5 +215,62 @@ func TestE2EConsoleSIGINT(t *testing.T) {
 	states := s.logStates()
 	if len(states) == 0 || states[len(states)-1]["state"] != "closed" {
 		t.Errorf("the session was not closed before exit: %v", states)
+	}
+}
+
+// --once on a terminal prints a table, one row per symbol, and nothing of
+// the event lines or the simulator's diagnostics (they go to the log file).
+func TestE2EOnceTableOnATerminal(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (CI installs it)")
+	}
+	dir := t.TempDir()
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("robotui-e2e-once-%d", os.Getpid()), log: filepath.Join(dir, "robotui.log")}
+	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color %q --sim --once --symbols AAPL,MSFT,SPY --log-file %q; echo "exit $?"`, dir, robotuiBin, s.log)
+	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", script+"; sleep 60")
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	scr := s.waitScreen("the exit", 20*time.Second, has("exit "))
+	lines := strings.Split(strings.TrimSpace(scr), "\n")
+	if len(lines) != 5 || !strings.HasPrefix(lines[0], "SYMBOL") || !strings.Contains(lines[0], "BAR (New York)") || lines[4] != "exit 0" {
+		t.Fatalf("want a header, three rows and exit 0:\n%s", scr)
+	}
+	for i, sym := range []string{"AAPL", "MSFT", "SPY"} {
+		f := strings.Fields(lines[i+1])
+		if len(f) < 5 || f[0] != sym || !slices.Contains([]string{"BUY", "SELL", "HOLD"}, f[4]) {
+			t.Errorf("row %d %q: want %s, last, fast, slow, a signal, the bar time", i+1, lines[i+1], sym)
+		}
+	}
+	if strings.Contains(scr, "level=") || strings.Contains(scr, "msg=") {
+		t.Errorf("log lines on the terminal:\n%s", scr)
+	}
+	if data, err := os.ReadFile(s.log); err != nil || strings.Count(string(data), "msg=signal") != 3 {
+		t.Errorf("the log file does not hold one signal line per symbol (%v):\n%s", err, data)
+	}
+}
+
+// With nothing listening, --once on a terminal says what to do, in words.
+func TestE2EOnceNothingListening(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (CI installs it)")
+	}
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("robotui-e2e-none-%d", os.Getpid()), log: filepath.Join(dir, "robotui.log")}
+	cfg := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(cfg, []byte("[gateway]\nconnect_timeout = \"2s\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color %q --config %q --port %d --once --log-file %q; echo "exit $?"`, dir, robotuiBin, cfg, port, s.log)
+	s.tmux("new-session", "-d", "-s", "e2e", "-x", "200", "-y", "40", "sh", "-c", script+"; sleep 60")
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	scr := s.waitScreen("the exit", 30*time.Second, has("exit "))
+	want := fmt.Sprintf("Nothing is listening on 127.0.0.1:%d. Start IB Gateway or TWS, enable the API on that port (Configure → Settings → API), or try `robotui --sim`.", port)
+	if !strings.Contains(scr, want) || !strings.Contains(scr, "exit 2") || strings.Contains(scr, "dial tcp") {
+		t.Errorf("want the hint in words, no Go error, exit 2:\n%s", scr)
 	}
 }

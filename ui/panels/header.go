@@ -63,7 +63,7 @@ func Header(th *theme.Theme, title string, s *engine.Snapshot, have bool, w int)
 
 	zone := Zone(s)
 	now := s.At.In(zone)
-	l2.Add(th.Muted, zoneName(zone)+" ").Add(th.Bold, now.Format("15:04:05")).Add(th.Muted, now.Format(" Mon 2 Jan"))
+	l2.Add(th.Muted, ZoneName(zone)+" ").Add(th.Bold, now.Format("15:04:05")).Add(th.Muted, now.Format(" Mon 2 Jan"))
 	sep(l2)
 	marketLine(th, l2, s, zone)
 	return []string{l1.String(), l2.String()}
@@ -93,9 +93,9 @@ func marketLine(th *theme.Theme, l *Line, s *engine.Snapshot, zone *time.Locatio
 	l.Add(th.Muted, " · "+verb).Add(th.Normal, next.Format(layout)).Add(th.Muted, " (in "+Age(until)+")")
 }
 
-// zoneName is "New York" for the exchange's zone, else the zone's own name,
+// ZoneName is "New York" for the exchange's zone, else the zone's own name,
 // so a host without zone data never shows UTC labelled as New York.
-func zoneName(loc *time.Location) string {
+func ZoneName(loc *time.Location) string {
 	if loc.String() == "America/New_York" {
 		return "New York"
 	}
