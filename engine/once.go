@@ -20,10 +20,10 @@ const (
 // OnceReport is what RunOnceReport found, for a caller that shows it
 // (robotui --once on a terminal prints it as a table).
 type OnceReport struct {
-	Code  int       // ExitOK, ExitFailed or ExitNoSession
-	Rows  []OnceRow // one per symbol, in watchlist order; none without a session
-	Error string    // why the run gave up early, "" when it did not
-	Hint  string    // what the trader can do about it, "" when nothing
+	Code  int            // ExitOK, ExitFailed or ExitNoSession
+	Rows  []OnceRow      // one per symbol, in watchlist order; none without a session
+	Error string         // why the run gave up early, "" when it did not
+	Hint  string         // what the trader can do about it, "" when nothing
 	Zone  *time.Location // the market's time zone (the console's header), for bar times
 }
 
