@@ -47,7 +47,7 @@ var causeNames = [numCauses]struct{ token, phrase string }{
 	CauseDialRefused:      {"dial_refused", "nothing accepted the connection"},
 	CauseDialTimeout:      {"dial_timeout", "the TCP connect timed out"},
 	CauseDial:             {"dial", "could not connect"},
-	CauseHandshakeTimeout: {"handshake_timeout", "connected, but the gateway never completed the handshake"},
+	CauseHandshakeTimeout: {"handshake_timeout", "the gateway never answered the handshake"},
 	CauseHandshake:        {"handshake", "handshake failed"},
 	CauseClientIDInUse:    {"client_id_in_use", "client id already in use"},
 	CauseRejected:         {"rejected", "gateway rejected the connection"},
@@ -56,11 +56,11 @@ var causeNames = [numCauses]struct{ token, phrase string }{
 	CauseIO:               {"io", "read or write failed"},
 	CauseProtocol:         {"protocol", "bad frame from the gateway"},
 	CauseKeepalive:        {"keepalive", "keepalive missed"},
-	Cause1100:             {"1100", "connectivity between IB and the gateway lost"},
+	Cause1100:             {"1100", "gateway lost its link to IB"},
 	Cause1101:             {"1101", "connectivity restored, market data lost"},
 	Cause1102:             {"1102", "connectivity restored, market data kept"},
 	Cause1300:             {"1300", "gateway reset its socket port"},
-	CauseCompetingSession: {"competing_session", "a competing live session holds the market data"},
+	CauseCompetingSession: {"competing_session", "another live session has the data"},
 	CauseManual:           {"manual", "manual reconnect"},
 	CauseQuit:             {"quit", "session closed"},
 }
@@ -73,7 +73,8 @@ func (c Cause) String() string {
 	return "unknown"
 }
 
-// Phrase is the cause for people: "gateway closed the connection".
+// Phrase is the cause for people: "gateway closed the connection". Each
+// fits the console's connection panel whole at 80 columns (ui/panels tests it).
 func (c Cause) Phrase() string {
 	if c < numCauses {
 		return causeNames[c].phrase

@@ -30,6 +30,8 @@ const (
 	modePlanning      // waiting for the kill dry run
 	modeConfirm       // the kill confirmation
 	modeFaults        // the simulator's fault menu
+	modeEvent         // one log line in full
+	modeFilter        // typing the log's filter
 )
 
 type focus int
@@ -72,6 +74,10 @@ type Model struct {
 	sortBy   sortKey
 	back     int // events scrolled back from the newest
 	focus    focus
+	filter   string             // the log's filter, "" for none
+	evs      []engine.EventLine // the log's events after the filter
+	opened   engine.EventLine   // the line modeEvent shows
+	notice   []string           // the box above the table while the session is not up
 
 	mode     mode
 	plan     engine.KillPlan

@@ -97,13 +97,13 @@ func (m *Model) scrollTable() {
 }
 
 // followEvents keeps a scrolled-back log on the same events when new ones
-// arrive; at the bottom it follows the newest.
+// arrive; at the bottom it follows the newest. prev is the log before.
 func (m *Model) followEvents(prev []engine.EventLine) {
 	if m.back > 0 && len(prev) > 0 {
 		last := prev[len(prev)-1]
-		for i := len(m.snap.Events) - 1; i >= 0; i-- {
-			if e := m.snap.Events[i]; e.At.Equal(last.At) && e.Name == last.Name && e.Text == last.Text {
-				m.back += len(m.snap.Events) - 1 - i
+		for i := len(m.evs) - 1; i >= 0; i-- {
+			if e := m.evs[i]; e.At.Equal(last.At) && e.Name == last.Name && e.Text == last.Text {
+				m.back += len(m.evs) - 1 - i
 				break
 			}
 		}
@@ -113,6 +113,22 @@ func (m *Model) followEvents(prev []engine.EventLine) {
 
 // scrollEvents moves the log d events back (positive) or forward.
 func (m *Model) scrollEvents(d int) {
-	limit := max(0, len(m.snap.Events)-m.eventRows())
+	limit := max(0, len(m.evs)-m.eventRows())
 	m.back = min(max(0, m.back+d), limit)
+}
+
+// refilter rebuilds the log's events from the snapshot and the filter: the
+// events whose name or text holds the filter, whatever the case.
+func (m *Model) refilter() {
+	if m.filter == "" {
+		m.evs = m.snap.Events
+		return
+	}
+	want := strings.ToLower(m.filter)
+	m.evs = make([]engine.EventLine, 0, len(m.snap.Events))
+	for _, e := range m.snap.Events {
+		if strings.Contains(strings.ToLower(e.Name+" "+e.Text), want) {
+			m.evs = append(m.evs, e)
+		}
+	}
 }

@@ -22,21 +22,51 @@ func (m Model) View() string {
 
 func (m Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
 
-// bodyHeight is what the table and the log share (or a dialog takes).
+// bodyHeight is what the notice, the table and the log share (or a dialog takes).
 func (m Model) bodyHeight() int {
 	return max(0, m.height-panels.HeaderHeight-panels.TopHeight-1)
 }
 
-// eventsHeight gives the log a few lines, or half the body when it has the focus.
-func (m Model) eventsHeight() int {
-	b := m.bodyHeight()
-	if m.focus == focusEvents {
-		return min(max(b/2, 5), max(0, b-5))
+// panesHeight is what the table and the log share below the notice.
+func (m Model) panesHeight() int { return m.bodyHeight() - len(m.notice) }
+
+// layoutNotice renders the notice (on a snapshot or a resize), left out
+// when it would leave the table and the log less than a row each.
+func (m *Model) layoutNotice() {
+	m.notice = nil
+	if m.have && m.width > 0 && !m.tooSmall() {
+		if n := panels.Notice(m.th, &m.snap.Conn, m.width); len(n) <= m.bodyHeight()-minTable-minEvents {
+			m.notice = n
+		}
 	}
-	return min(max(b/4, 5), 12, max(0, b-5))
 }
 
-func (m Model) tableHeight() int { return m.bodyHeight() - m.eventsHeight() }
+// The least the table (header and one row) and the log (one line) get.
+const (
+	minTable  = 4
+	minEvents = 3
+)
+
+// eventsHeight gives the log a few lines, or half the body when it has the
+// focus; what one of the two panels does not need goes to the other.
+func (m Model) eventsHeight() int {
+	b := m.panesHeight()
+	ev := min(max(b/4, 5), 12, max(0, b-5))
+	if m.focus == focusEvents {
+		ev = min(max(b/2, 5), max(0, b-5))
+	}
+	tableNeed := max(minTable, len(m.order)+3)
+	logNeed := max(minEvents, len(m.evs)+2)
+	switch {
+	case b-ev > tableNeed: // empty table rows: the log takes what it needs of them
+		ev = min(b-tableNeed, max(ev, logNeed))
+	case ev > logNeed: // an empty log: the table takes the rest
+		ev = max(logNeed, b-tableNeed)
+	}
+	return min(max(ev, minEvents), max(0, b-minTable))
+}
+
+func (m Model) tableHeight() int { return m.panesHeight() - m.eventsHeight() }
 func (m Model) tableRows() int   { return panels.TableRows(m.tableHeight()) }
 func (m Model) eventRows() int   { return panels.EventRows(m.eventsHeight()) }
 
@@ -102,10 +132,16 @@ func (m *Model) renderBody() {
 		lines, _ = panels.Modal(m.th, "Inject a simulator fault", panels.FaultLines(m.th, m.faults, m.snap.Faults, m.faultCur, m.modalInner()),
 			m.keyLabel(keys.Up)+"/"+m.keyLabel(keys.Down)+" move · "+m.keyLabel(keys.Open)+"/"+m.keyLabel(keys.Confirm)+" inject · 1-9 pick · "+
 				m.keyLabel(keys.Cancel)+" close", off, w, h)
+	case modeEvent:
+		lines, m.modalOff = panels.Modal(m.th, "Event", panels.EventLines(m.th, m.opened, &m.snap, m.modalInner()),
+			m.hint(hintPart{keys.Cancel, "close"})+" · "+m.keyLabel(keys.Up)+" "+m.keyLabel(keys.Down)+" scroll", m.modalOff, w, h)
 	default:
 		st := panels.Table{Order: m.order, Cursor: m.cursor, Offset: m.offset, Focused: m.focus == focusTable, SortBy: m.sortBy.String()}
-		lines = panels.Signals(m.th, &m.snap, st, w, m.tableHeight())
-		lines = append(lines, panels.Events(m.th, &m.snap, m.back, m.focus == focusEvents, w, m.eventsHeight())...)
+		lines = append(lines, m.notice...)
+		lines = append(lines, panels.Signals(m.th, &m.snap, st, w, m.tableHeight())...)
+		lg := panels.Log{Events: m.evs, Total: len(m.snap.Events), Back: m.back, Focused: m.focus == focusEvents,
+			Filter: m.filter, Editing: m.mode == modeFilter}
+		lines = append(lines, panels.Events(m.th, &m.snap, lg, w, m.eventsHeight())...)
 	}
 	m.body = strings.Join(lines, "\n")
 }

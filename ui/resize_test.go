@@ -58,6 +58,12 @@ func screens(t *testing.T, w, h int) map[string]Model {
 	out["events focused"] = m
 	m, _ = press(t, f, out["ready"], "q")
 	out["closing"] = m
+	out["no gateway"] = ready(t, f, w, h, buildSnapshot(100, noListener))
+	m, _ = press(t, f, out["events focused"], "enter")
+	out["event open"] = m
+	m, _ = press(t, f, out["events focused"], "/")
+	m, _ = press(t, f, m, "farm")
+	out["log filter"] = m
 
 	m, err := New(f, Options{})
 	if err != nil {

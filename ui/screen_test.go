@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/robotui/robotui/conn"
+	"github.com/robotui/robotui/engine"
 	"github.com/robotui/robotui/ui/panels"
 )
 
@@ -114,5 +117,137 @@ func TestBadFramesShown(t *testing.T) {
 	s.Conn.BadFrames = 2
 	if v := ready(t, f, 80, 24, s).View(); !strings.Contains(v, "bad frames 2") {
 		t.Errorf("no bad-frame count:\n%s", v)
+	}
+}
+
+// noListener is the session with nothing listening on the port.
+func noListener(s *engine.Snapshot) {
+	inBackoff(s)
+	s.Conn.Cause = conn.CauseDialRefused
+	s.Conn.Error = "connect to 127.0.0.1:4002: tcp stage: connection refused: dial tcp 127.0.0.1:4002: connect: connection refused"
+	s.Conn.Hint = "Nothing is listening on 127.0.0.1:4002. Start IB Gateway or TWS, enable the API on that port (Configure → Settings → API), or try `robotui --sim`."
+	s.Sockets.Listening = false
+}
+
+// The hint is shown whole, wrapped, from 80x24 up, with the full error and
+// the short reason; it goes once the session is up.
+func TestNoListenerHintShownWhole(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+		f := newFake(t)
+		m := ready(t, f, sz[0], sz[1], buildSnapshot(10, noListener))
+		v := m.View()
+		checkFits(t, v, sz[0], sz[1])
+		// Read the full-width lines, and the connection panel's column apart.
+		var words, panel []string
+		for _, l := range strings.Split(v, "\n") {
+			if first, _, ok := strings.Cut(l, "││"); ok {
+				panel = append(panel, strings.Fields(strings.Trim(first, "│ "))...)
+				continue
+			}
+			words = append(words, strings.Fields(strings.Trim(l, "│╭╮╰╯─ "))...)
+		}
+		for _, want := range []string{m.snap.Conn.Hint, "error " + m.snap.Conn.Error} {
+			if !strings.Contains(strings.Join(words, " "), want) {
+				t.Errorf("%dx%d: %q not shown whole:\n%s", sz[0], sz[1], want, v)
+			}
+		}
+		if want := "nothing accepted the connection"; !strings.Contains(strings.Join(panel, " "), want) {
+			t.Errorf("%dx%d: the reason %q not shown whole:\n%s", sz[0], sz[1], want, v)
+		}
+		up := buildSnapshot(10)
+		up.At = m.snap.At.Add(time.Second)
+		m, _ = step(t, f, m, snapshotMsg{up})
+		if strings.Contains(m.View(), "Nothing is listening") {
+			t.Errorf("%dx%d: the hint stays once the session is up", sz[0], sz[1])
+		}
+	}
+}
+
+// At 200x60 the table takes the rows it needs and the log the rest, and
+// the other way round with a long watchlist.
+func TestSpaceGoesWhereNeeded(t *testing.T) {
+	f := newFake(t)
+	m := ready(t, f, 200, 60, buildSnapshot(10))
+	if h := m.tableHeight(); h != 10+3 {
+		t.Errorf("10 symbols get a table %d high, want 13", h)
+	}
+	if r := m.eventRows(); r < 30 {
+		t.Errorf("the log shows %d of 40 events with room to spare", r)
+	}
+	m = ready(t, f, 200, 60, buildSnapshot(100))
+	if r := m.tableRows(); r < 30 {
+		t.Errorf("100 symbols get %d rows", r)
+	}
+	checkFits(t, m.View(), 200, 60)
+}
+
+func keyOf(kt tea.KeyType) tea.KeyMsg { return tea.KeyMsg{Type: kt} }
+
+// In the log: enter opens the highlighted line whole, pgup/pgdn page, /
+// filters, and tab back to the table follows the newest again.
+func TestLogKeys(t *testing.T) {
+	f := newFake(t)
+	s := buildSnapshot(100)
+	long := "backoff, next try in 1.662s: nothing accepted the connection (connect to 127.0.0.1:4002: tcp stage: connection refused: dial tcp 127.0.0.1:4002: connect: connection refused) END"
+	s.Events = append(s.Events, engine.EventLine{At: s.At, Level: slog.LevelWarn, Name: "conn.state", Text: long})
+	m := ready(t, f, 120, 40, s)
+	if strings.Contains(m.View(), "refused) END") {
+		t.Fatal("the long line fits: the test needs one cut at the edge")
+	}
+	m, _ = press(t, f, m, "tab")
+	m, _ = press(t, f, m, "enter")
+	if m.mode != modeEvent || !strings.Contains(m.View(), "END") {
+		t.Fatalf("enter in the log did not open the line in full:\n%s", m.View())
+	}
+	m, _ = press(t, f, m, "esc")
+	if m.mode != modeNormal {
+		t.Fatalf("esc did not close the line")
+	}
+
+	rows := m.eventRows()
+	m, _ = step(t, f, m, keyOf(tea.KeyPgUp))
+	if m.back != rows {
+		t.Errorf("pgup in the log: back %d, want a page (%d)", m.back, rows)
+	}
+	m, _ = step(t, f, m, keyOf(tea.KeyPgDown))
+	if m.back != 0 {
+		t.Errorf("pgdn in the log: back %d, want 0", m.back)
+	}
+
+	m, _ = press(t, f, m, "/")
+	m, _ = step(t, f, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("FARM")})
+	if m.mode != modeFilter || len(m.evs) == 0 || !strings.Contains(m.View(), "filter: FARM") {
+		t.Fatalf("typing a filter: mode %v, %d events", m.mode, len(m.evs))
+	}
+	for _, e := range m.evs {
+		if !strings.Contains(strings.ToLower(e.Text), "farm") {
+			t.Errorf("the filter let through %q", e.Text)
+		}
+	}
+	m, _ = press(t, f, m, "q") // text while typing, not quit
+	if m.closing || m.filter != "FARMq" {
+		t.Fatalf("q while typing the filter: closing %v, filter %q", m.closing, m.filter)
+	}
+	m, _ = step(t, f, m, keyOf(tea.KeyBackspace))
+	m, _ = step(t, f, m, keyOf(tea.KeyEnter))
+	if m.mode != modeNormal || m.filter != "FARM" || !strings.Contains(m.View(), "of 41") {
+		t.Errorf("enter did not keep the filter: mode %v, filter %q", m.mode, m.filter)
+	}
+	m, _ = press(t, f, m, "/")
+	m, _ = press(t, f, m, "esc")
+	if m.filter != "" || len(m.evs) != len(m.snap.Events) {
+		t.Errorf("esc did not clear the filter: %q, %d events", m.filter, len(m.evs))
+	}
+
+	m, _ = press(t, f, m, "k")
+	m, _ = press(t, f, m, "k")
+	m, _ = press(t, f, m, "tab")
+	if m.focus != focusTable || m.back != 0 || !strings.Contains(m.View(), "following") {
+		t.Errorf("back on the table the log does not follow: back %d", m.back)
+	}
+	cur := m.cursor
+	m, _ = step(t, f, m, keyOf(tea.KeyPgDown))
+	if m.cursor != cur+m.tableRows() {
+		t.Errorf("pgdn in the table moved the cursor %d → %d, want a page of %d", cur, m.cursor, m.tableRows())
 	}
 }

@@ -15,14 +15,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		m.layoutNotice()
 		m.scrollTable()
 		m.scrollEvents(0)
 		m.renderAll()
 		return m, nil
 
 	case snapshotMsg:
-		prev := m.snap.Events
+		prev := m.evs
 		m.snap, m.have = msg.snap, true
+		m.refilter()
+		m.layoutNotice()
 		m.reorder()
 		m.followEvents(prev)
 		m.expireStatus()
@@ -87,6 +90,9 @@ func (m Model) changed() Model {
 }
 
 func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.mode == modeFilter && !m.closing && msg.Type != tea.KeyCtrlC {
+		return m.filterKey(msg).changed(), nil // typed text, not key actions
+	}
 	a, _ := m.keys.Resolve(msg, m.scope())
 	if a == keys.Quit {
 		if m.closing {
@@ -110,6 +116,8 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m, cmd = m.confirmKey(a)
 	case modeFaults:
 		m = m.faultKey(a, msg)
+	case modeEvent:
+		m = m.eventKey(a)
 	default:
 		m, cmd = m.normalKey(a, msg)
 	}
@@ -157,11 +165,21 @@ func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.scroll(-m.scrollSpan())
 	case keys.Bottom:
 		m.scroll(m.scrollSpan())
+	case keys.PageUp:
+		m.scroll(-m.page())
+	case keys.PageDown:
+		m.scroll(m.page())
+	case keys.Open: // in the log (the table's is still to come)
+		if len(m.evs) > 0 {
+			m.opened, m.mode, m.modalOff = m.evs[len(m.evs)-1-m.back], modeEvent, 0
+		}
+	case keys.Filter: // in the log
+		m.mode = modeFilter
 	case keys.NextPanel:
 		if m.focus == focusTable {
 			m.focus = focusEvents
 		} else {
-			m.focus = focusTable
+			m.focus, m.back = focusTable, 0 // the log follows the newest again
 		}
 		m.scrollTable() // the table and the log trade height with the focus
 		m.scrollEvents(0)
@@ -193,7 +211,51 @@ func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
 }
 
 // scrollSpan is a move long enough to reach either end of the focused panel.
-func (m Model) scrollSpan() int { return len(m.order) + len(m.snap.Events) }
+func (m Model) scrollSpan() int { return len(m.order) + len(m.evs) }
+
+// page is one screenful of the focused panel.
+func (m Model) page() int {
+	if m.focus == focusEvents {
+		return max(1, m.eventRows())
+	}
+	return max(1, m.tableRows())
+}
+
+func (m Model) eventKey(a keys.Action) Model {
+	switch a {
+	case keys.Cancel, keys.Open, keys.Confirm:
+		m.mode = modeNormal
+	case keys.Up:
+		m.modalOff = max(0, m.modalOff-1)
+	case keys.Down:
+		m.modalOff++
+	}
+	return m
+}
+
+// filterKey edits the log's filter, which applies as it is typed: enter
+// keeps it, esc clears it.
+func (m Model) filterKey(msg tea.KeyMsg) Model {
+	switch msg.Type {
+	case tea.KeyEnter:
+		m.mode = modeNormal
+	case tea.KeyEsc:
+		m.mode, m.filter = modeNormal, ""
+	case tea.KeyBackspace:
+		if r := []rune(m.filter); len(r) > 0 {
+			m.filter = string(r[:len(r)-1])
+		}
+	case tea.KeyRunes, tea.KeySpace:
+		m.filter += string(msg.Runes)
+	default:
+		return m
+	}
+	m.refilter()
+	m.back = 0
+	m.scrollTable() // the log's share of the body follows what it holds
+	m.scrollEvents(0)
+	return m
+}
 
 // scroll moves whatever has the focus.
 func (m *Model) scroll(d int) {

@@ -445,7 +445,7 @@ func TestCursorScrollsTable(t *testing.T) {
 
 func TestTabMovesFocusAndScrollsEvents(t *testing.T) {
 	f := newFake(t)
-	m := ready(t, f, 120, 40, buildSnapshot(10))
+	m := ready(t, f, 120, 40, buildSnapshot(100)) // a table that needs the room: the log grows only with the focus
 	before := m.eventsHeight()
 	m, _ = press(t, f, m, "tab")
 	if m.focus != focusEvents {

@@ -32,6 +32,8 @@ const (
 	Down        Action = "down"
 	Top         Action = "top"
 	Bottom      Action = "bottom"
+	PageUp      Action = "page_up"
+	PageDown    Action = "page_down"
 	NextPanel   Action = "next_panel"
 	Sort        Action = "sort"
 	Filter      Action = "filter"
@@ -92,8 +94,11 @@ var Defs = [...]Def{
 	{Action: Down, Keys: []string{"down", "j"}, Desc: "down", Scope: Global, Group: groupMove},
 	{Action: Top, Keys: []string{"g"}, Desc: "top", Scope: Main, Group: groupMove},
 	{Action: Bottom, Keys: []string{"G"}, Desc: "bottom", Scope: Main, Group: groupMove},
+	{Action: PageUp, Keys: []string{"pgup"}, Desc: "page up", Scope: Main, Group: groupMove},
+	{Action: PageDown, Keys: []string{"pgdown"}, Desc: "page down", Scope: Main, Group: groupMove},
 	{Action: Sort, Keys: []string{"s"}, Desc: "sort", Scope: Main, Group: groupMove, Footer: 4},
-	{Action: Filter, Keys: []string{"/"}, Desc: "filter", Scope: Main, Group: groupMove, Coming: Main},
+	// The log's filter is built; the table's is not yet.
+	{Action: Filter, Keys: []string{"/"}, Desc: "filter the log", Scope: Main, Group: groupMove, Coming: Table},
 	{Action: Refresh, Keys: []string{"R"}, Desc: "refresh", Scope: Main, Group: groupMove, Footer: 5},
 	{Action: NextPanel, Keys: []string{"tab"}, Desc: "panel", Scope: Main, Group: groupMove, Footer: 6},
 
@@ -109,9 +114,9 @@ var Defs = [...]Def{
 	{Action: Help, Keys: []string{"?"}, Desc: "help", Scope: Global, Group: groupProgram, Footer: 7, Pinned: true},
 	{Action: Quit, Keys: []string{"q", "ctrl+c"}, Desc: "quit", Scope: Global, Group: groupProgram, Footer: 8, Pinned: true},
 
-	// Open: a symbol's detail in the table, the full line in the log, the
-	// highlighted entry of the fault menu.
-	{Action: Open, Keys: []string{"enter"}, Desc: "open the selected row", Scope: Global, Group: groupViews, Coming: Main},
+	// Open: the full line in the log, the highlighted entry of the fault
+	// menu; a symbol's detail in the table is not built yet.
+	{Action: Open, Keys: []string{"enter"}, Desc: "open the selected line", Scope: Global, Group: groupViews, Coming: Table},
 	{Action: History, Keys: []string{"H"}, Desc: "history", Scope: Main, Group: groupViews, Coming: Main},
 	{Action: Executions, Keys: []string{"e"}, Desc: "executions", Scope: Main, Group: groupViews, Coming: Main},
 	{Action: OpenOrders, Keys: []string{"o"}, Desc: "open orders", Scope: Main, Group: groupViews, Coming: Main},

@@ -58,18 +58,30 @@ func connectionBody(th *theme.Theme, s *engine.Snapshot, have bool, w int) []str
 	if c.BadFrames > 0 { // skipped frames are otherwise invisible: first, where it fits
 		third = append([]Field{{"bad frames", Count(c.BadFrames), th.BoldBad}}, third...)
 	}
-	flowed, _ := Flow(th, []Field{uptime, reconnects}, w, 1)
-	lines = append(lines, flowed...)
-	flowed, _ = Flow(th, third, w, 1)
-	lines = append(lines, flowed...)
-
-	// The reason gets two lines when it needs them, else the drop counts show.
+	// The reason is shown whole: with its label in two lines, else without
+	// it, else (while not up, when uptime says nothing) in three. The drop
+	// counts take a line left over.
 	reason := cmp.Or(c.Cause.Phrase(), "—")
-	wrapped := Wrap("reason "+reason, w, 2)
+	label, wrapped := "reason ", wrapWhole("reason "+reason, w, 2)
+	if wrapped == nil {
+		label, wrapped = "", wrapWhole(reason, w, 2)
+	}
+	if wrapped == nil && !c.State.Up() {
+		wrapped = wrapWhole(reason, w, 3)
+	}
+	if wrapped == nil {
+		label, wrapped = "reason ", Wrap("reason "+reason, w, 2)
+	}
+	if len(wrapped) < 3 {
+		flowed, _ := Flow(th, []Field{uptime, reconnects}, w, 1)
+		lines = append(lines, flowed...)
+	}
+	flowed, _ := Flow(th, third, w, 1)
+	lines = append(lines, flowed...)
 	for i, r := range wrapped {
 		l := NewLine(w)
-		if i == 0 {
-			l.Add(th.Muted, "reason ").Add(th.Normal, strings.TrimPrefix(r, "reason "))
+		if i == 0 && label != "" {
+			l.Add(th.Muted, label).Add(th.Normal, strings.TrimPrefix(r, label))
 		} else {
 			l.Add(th.Normal, r)
 		}
@@ -77,6 +89,16 @@ func connectionBody(th *theme.Theme, s *engine.Snapshot, have bool, w int) []str
 	}
 	if len(wrapped) < 2 && len(c.ByCause) > 0 {
 		lines = append(lines, NewLine(w).Add(th.Muted, "drops ").Add(th.Normal, byCause(c.ByCause)).String())
+	}
+	return lines
+}
+
+// wrapWhole wraps s into at most n lines of w cells, or returns nil when it
+// does not fit whole.
+func wrapWhole(s string, w, n int) []string {
+	lines := Wrap(s, w, n+1)
+	if len(lines) > n || strings.Join(lines, " ") != strings.Join(strings.Fields(s), " ") {
+		return nil
 	}
 	return lines
 }

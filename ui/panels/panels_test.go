@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/engine"
 	"github.com/robotui/robotui/ui/theme"
 )
@@ -287,6 +288,31 @@ func TestSlowRoundTripColoured(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("rtt %v of timeout %v painted %s, want %s", tt.rtt, to, got, tt.want)
+		}
+	}
+}
+
+// Every reason is shown whole on the connection panel, from 80 columns up,
+// while the session is down (after a drop or a failed dial) and while up.
+func TestReasonsShownWhole(t *testing.T) {
+	th := plainTheme()
+	for _, w := range []int{80 / 3, 120 / 3, 200 / 3} {
+		for c := conn.CauseNone; c.String() != "unknown"; c++ {
+			for _, st := range []conn.State{conn.Backoff, conn.Ready} {
+				s := &engine.Snapshot{Conn: engine.ConnInfo{State: st, Cause: c, Attempt: 3, ByCause: map[conn.Cause]int{conn.CauseEOF: 1}}}
+				lines := Connection(th, s, true, w)
+				text := strings.Join(lines, "\n")
+				if strings.Contains(text, "…") {
+					t.Errorf("%d wide, %s, %s: cut:\n%s", w, st, c, text)
+				}
+				var words []string
+				for _, l := range lines[3 : len(lines)-1] {
+					words = append(words, strings.Fields(strings.Trim(l, "│ "))...)
+				}
+				if p := c.Phrase(); p != "" && !strings.Contains(strings.Join(words, " "), p) {
+					t.Errorf("%d wide, %s, %s: %q not shown whole:\n%s", w, st, c, p, text)
+				}
+			}
 		}
 	}
 }
