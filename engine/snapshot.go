@@ -121,6 +121,6 @@ type SymbolRow struct {
 type EventLine struct {
 	At    time.Time
 	Level slog.Level
-	Name  string // the event name of DESIGN.md: conn.state, keepalive, sockets, zombie, signal, ib.error, market
+	Name  string // the event name of DESIGN.md: conn.state, keepalive, sockets, zombie, signal, ib.error, ib.notice, market
 	Text  string // a one-line human summary
 }

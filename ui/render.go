@@ -58,8 +58,8 @@ func (m Model) eventsHeight() int {
 	tableNeed := max(minTable, len(m.order)+3)
 	logNeed := max(minEvents, len(m.evs)+2)
 	switch {
-	case b-ev > tableNeed: // empty table rows: the log takes what it needs of them
-		ev = min(b-tableNeed, max(ev, logNeed))
+	case b-ev > tableNeed: // no empty table rows: the log takes them, and fills them as events come
+		ev = b - tableNeed
 	case ev > logNeed: // an empty log: the table takes the rest
 		ev = max(logNeed, b-tableNeed)
 	}
@@ -183,7 +183,8 @@ func (m *Model) renderFooter() {
 func (m Model) helpItem(a keys.Action) panels.HelpItem {
 	b := m.keys.Binding(a)
 	it := panels.HelpItem{Key: b.Help().Key, Desc: b.Help().Desc, Enabled: b.Enabled(), Why: m.why[a]}
-	if d, _ := keys.Lookup(a); d.Coming != 0 {
+	// Coming everywhere it acts on the main screen: not built at all yet.
+	if d, _ := keys.Lookup(a); d.Coming != 0 && d.Coming == d.Scope&keys.Main {
 		it.Desc += " (coming)"
 		it.Enabled = false
 	}
