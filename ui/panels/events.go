@@ -51,18 +51,20 @@ func Events(th *theme.Theme, s *engine.Snapshot, lg Log, w, h int) []string {
 	case len(lg.Events) == 0:
 		body = append(body, NewLine(inner).Add(th.Muted, "no events yet").String())
 	}
-	note := ""
-	switch {
-	case lg.Back > 0:
-		note = strconv.Itoa(lg.Back) + " newer below"
-	case len(lg.Events) > 0:
-		note = strconv.Itoa(len(lg.Events)) + " · following"
+	count := strconv.Itoa(len(lg.Events))
+	if lg.Filter != "" {
+		count = "filter: " + lg.Filter + " · " + count + " of " + strconv.Itoa(lg.Total)
 	}
+	note := ""
 	switch {
 	case lg.Editing:
 		note = "filter: " + lg.Filter + "▏ · enter keep · esc clear"
-	case lg.Filter != "":
-		note = "filter: " + lg.Filter + " · " + strconv.Itoa(len(lg.Events)) + " of " + strconv.Itoa(lg.Total) + " · " + note
+	case lg.Back > 0 && lg.Filter != "":
+		note = count + " · " + strconv.Itoa(lg.Back) + " newer below"
+	case lg.Back > 0:
+		note = strconv.Itoa(lg.Back) + " newer below"
+	case len(lg.Events) > 0 || lg.Filter != "":
+		note = count + " · following"
 	}
 	return Box(th, "Events", Clean(note), lg.Focused, w, h, body)
 }
