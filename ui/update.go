@@ -90,7 +90,7 @@ func (m Model) changed() Model {
 }
 
 func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	if m.mode == modeFilter && !m.closing && msg.Type != tea.KeyCtrlC {
+	if m.mode == modeFilter && !m.closing && !m.tooSmall() && msg.Type != tea.KeyCtrlC {
 		return m.filterKey(msg).changed(), nil // typed text, not key actions
 	}
 	a, _ := m.keys.Resolve(msg, m.scope())
