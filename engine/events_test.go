@@ -119,6 +119,10 @@ func TestEventLines(t *testing.T) {
 				want = append(slices.Clone(want), "error")
 				slices.Sort(want)
 			}
+			if m["cause"] == "dial_refused" { // nothing listening: what to do
+				want = append(slices.Clone(want), "hint")
+				slices.Sort(want)
+			}
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s fields %v, want %v", name, got, want)
@@ -138,7 +142,8 @@ func TestEventLines(t *testing.T) {
 	}
 	wantStates := []map[string]any{
 		{"state": "ready", "cause": "handshake_complete", "reason": "handshake complete", "error": nil},
-		{"state": "backoff", "prev": "connecting", "cause": "dial_refused", "reason": "nothing accepted the connection", "error": refused.Error()},
+		{"state": "backoff", "prev": "connecting", "cause": "dial_refused", "reason": "nothing accepted the connection", "error": refused.Error(),
+			"hint": noListenerHint("127.0.0.1:9")},
 	}
 	if len(states) != len(wantStates) {
 		t.Fatalf("%d conn.state lines, want %d", len(states), len(wantStates))
