@@ -79,14 +79,15 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// onPing logs a round trip, or a miss: a missed ping has no round trip,
-// only the timeout it was waited for (timeout_ms instead of rtt_ms).
+// onPing logs a round trip, or a miss: a missed ping has no round trip
+// (rtt_ms is null, kept for the documented field list), only the timeout it
+// was waited for (timeout_ms).
 func (e *Engine) onPing(v conn.PingResult) {
 	ms := float64(v.Sample.RTT.Microseconds()) / 1000
 	if !v.Sample.OK {
 		e.events.add(time.Now(), slog.LevelWarn, EventKeepalive,
 			fmt.Sprintf("ping missed: no answer within %s (%d in a row)", fmtDuration(v.Sample.RTT), v.Misses),
-			slog.Bool("ok", false), slog.Int("misses", v.Misses), slog.Float64("timeout_ms", ms))
+			slog.Any("rtt_ms", nil), slog.Bool("ok", false), slog.Int("misses", v.Misses), slog.Float64("timeout_ms", ms))
 		return
 	}
 	e.events.add(time.Now(), slog.LevelDebug, EventKeepalive, fmt.Sprintf("ping %s", fmtDuration(v.Sample.RTT)),

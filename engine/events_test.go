@@ -111,7 +111,10 @@ func TestEventLines(t *testing.T) {
 			slices.Sort(want)
 		}
 		if name == EventKeepalive && m["ok"] == false {
-			want = []string{"misses", "ok", "timeout_ms"} // a miss has no round trip
+			want = []string{"misses", "ok", "rtt_ms", "timeout_ms"}
+			if m["rtt_ms"] != nil {
+				t.Errorf("a missed ping has a round trip: %v", m)
+			}
 		}
 		if name == EventConnState {
 			states = append(states, m)
