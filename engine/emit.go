@@ -19,6 +19,8 @@ func (e *Engine) observe(ev conn.Event) {
 		e.onPing(v)
 	case conn.Notice:
 		e.ibError(v.Code, v.ReqID, v.Text, "")
+	case conn.FarmChange:
+		e.emitFarm(v)
 	}
 	if e.userObserver != nil {
 		e.userObserver(ev)
@@ -31,6 +33,7 @@ func (e *Engine) onState(v conn.StateChange) {
 	if v.State == conn.Ready && v.Prev != conn.Degraded {
 		e.everReady.Store(true)
 		e.checkMode()
+		e.noteLoginZone()
 	}
 	level := slog.LevelInfo
 	switch v.State {

@@ -92,6 +92,7 @@ func TestEventLines(t *testing.T) {
 		EventSignal:    {"bar_time", "fast", "price", "signal", "slow", "symbol"},
 		EventIBError:   {"code", "req_id", "text"},
 		EventMarket:    {"next_change", "open"},
+		EventZone:      {"known", "location", "zone"},
 	}
 	var levels []string
 	var states []map[string]any

@@ -122,7 +122,10 @@ func testOptions(addr string, symbols []string, rec *recorder) Options {
 			Addr: addr, ClientID: 1, ConnectTimeout: 2 * time.Second, DrainTimeout: 50 * time.Millisecond,
 			Backoff: conn.BackoffConfig{Initial: 20 * time.Millisecond, Max: 200 * time.Millisecond},
 		},
-		Symbols:      symbols,
+		Symbols: symbols,
+		// Every hour's bars: these tests compare with the simulator's whole
+		// series (it honours useRTH).
+		Bars:         BarSettings{Duration: "2 D", BarSize: "5 mins", WhatToShow: "TRADES", UseRTH: false},
 		ScanInterval: -1,
 		PublishEvery: 10 * time.Millisecond,
 		Log:          slog.New(rec),

@@ -20,6 +20,7 @@ type Snapshot struct {
 	Symbols   []SymbolRow // watchlist order
 	Events    []EventLine // oldest first, the last few hundred
 	Sim       bool        // running against the built-in simulator: the fault menu is available
+	Farms     []conn.Farm // every data farm the gateway reported, by name
 }
 
 // ConnInfo is the session's state.
@@ -95,7 +96,7 @@ type MarketInfo struct {
 	Open       bool
 	Reason     string    // "open", "weekend", "holiday: Thanksgiving", "pre-market", "after hours", ...
 	NextChange time.Time // next open when closed, next close when open
-	Now        time.Time // in America/New_York
+	Now        time.Time // the gateway's clock, in America/New_York
 }
 
 // SymbolRow is one line of the signals table.
@@ -110,7 +111,7 @@ type SymbolRow struct {
 	Since     time.Time // bar time of the last cross
 	BarTime   time.Time // time of the newest closed bar
 	Bars      int       // closed bars held
-	Status    string    // "queued", "backfilling", "live", "stale", "error"
+	Status    string    // "queued", "backfilling", "live", "recovering", "silent", "stale", "error"
 	Detail    string    // the reason behind an error status
 }
 
