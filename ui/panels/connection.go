@@ -60,9 +60,14 @@ func connectionBody(th *theme.Theme, s *engine.Snapshot, have bool, w int) []str
 	flowed, _ = Flow(th, third, w, 1)
 	lines = append(lines, flowed...)
 
-	// The reason gets two lines when it needs them, else the drop counts show.
+	// The reason gets two lines when it needs them, else the drop counts
+	// show; once the gateway has reported farms, their row takes the last line.
+	reasonLines := 2
+	if len(s.Farms) > 0 {
+		reasonLines = 1
+	}
 	reason := cmp.Or(c.Cause.Phrase(), "—")
-	wrapped := Wrap("reason "+reason, w, 2)
+	wrapped := Wrap("reason "+reason, w, reasonLines)
 	for i, r := range wrapped {
 		l := NewLine(w)
 		if i == 0 {
@@ -72,10 +77,36 @@ func connectionBody(th *theme.Theme, s *engine.Snapshot, have bool, w int) []str
 		}
 		lines = append(lines, l.String())
 	}
-	if len(wrapped) < 2 && len(c.ByCause) > 0 {
+	switch {
+	case len(s.Farms) > 0:
+		lines = append(lines, farmRow(th, s, w))
+	case len(wrapped) < 2 && len(c.ByCause) > 0:
 		lines = append(lines, NewLine(w).Add(th.Muted, "drops ").Add(th.Normal, byCause(c.ByCause)).String())
 	}
 	return lines
+}
+
+// farmRow is "farms ✗usfarm 12s ✓ushmds ✓secdefil ·eufarm": broken farms
+// first, with how long, so they stand out on a narrow panel.
+func farmRow(th *theme.Theme, s *engine.Snapshot, w int) string {
+	rank := map[conn.FarmState]int{conn.FarmBroken: 0, conn.FarmConnecting: 1, conn.FarmOK: 2, conn.FarmInactive: 3}
+	farms := append([]conn.Farm(nil), s.Farms...)
+	sort.SliceStable(farms, func(i, j int) bool { return rank[farms[i].State] < rank[farms[j].State] })
+	l := NewLine(w).Add(th.Muted, "farms")
+	for _, f := range farms {
+		l.Space(1)
+		switch f.State {
+		case conn.FarmBroken:
+			l.Add(th.BoldBad, "✗"+f.Name+" "+Age(s.At.Sub(f.Since)))
+		case conn.FarmConnecting:
+			l.Add(th.Warn, "…"+f.Name)
+		case conn.FarmOK:
+			l.Add(th.Good, "✓"+f.Name)
+		default:
+			l.Add(th.Muted, "·"+f.Name)
+		}
+	}
+	return l.String()
 }
 
 // seconds is a short wait with tenths: "2.5s", "0.0s", "1m05s".

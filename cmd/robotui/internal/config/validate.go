@@ -53,6 +53,7 @@ func (c Config) Validate(allowLive bool) error {
 	v.reconnect()
 	v.zombies()
 	v.watchlist()
+	v.data()
 	v.strategy()
 	v.log()
 	v.metrics()
@@ -211,6 +212,12 @@ func (v *validator) watchlist() {
 	}
 }
 
+func (v *validator) data() {
+	if d := v.c.Data.SilentAfter; d != 0 && d < time.Second {
+		v.fail("data.silent_after", nil, `expected 0 (off) or at least "1s", got %s`, d)
+	}
+}
+
 func (v *validator) strategy() {
 	s := v.c.Strategy
 	if s.Fast < 1 {
@@ -258,6 +265,17 @@ func (v *validator) sim() {
 		v.fail("sim.speed", nil, "expected a number above 0 and at most 10000, got %v", s.Speed)
 	}
 	v.intRange("sim.server_version", s.ServerVersion, 100, 200)
+	if _, err := SimStart(s.Start); err != nil {
+		v.fail("sim.start", nil, `expected "" or an RFC 3339 instant like "2026-01-05T10:00:00-05:00", got %q`, clip(s.Start))
+	}
+}
+
+// SimStart reads sim.start: the zero time for "".
+func SimStart(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(time.RFC3339, s)
 }
 
 // keys applies ui/keys' rules, so that a file this accepts is one the console accepts.
