@@ -148,14 +148,14 @@ type Session struct {
 	subID int
 
 	// Owned by the session goroutine.
-	client   *Client
-	backoff  backoff
-	idOffset int
-	misses   int
-	queue    []*Subscription
-	cancels  []int // cancels waiting for the pacer
-	dialing  bool  // a Dial is under way
-	open     int
+	client    *Client
+	backoff   backoff
+	idOffset  int
+	misses    int
+	queue     []*Subscription
+	cancels   []int // cancels waiting for the pacer
+	dialing   bool  // a Dial is under way
+	open      int
 	limiter   *rate.Limiter
 	small     smallBarPacer
 	pacer     *time.Timer
