@@ -12,7 +12,7 @@ import (
 type simFarm struct {
 	name       string
 	broken, ok int    // its codes: 2103/2104, 2105/2106, 2157/2158
-	kind       string // "Market data", "HMDS", "Sec-def": the start of its notices
+	kind       string // "Market", "HMDS", "Sec-def": the start of its notices
 	inactive   int    // 2107/2108: reported idle at login
 	connecting bool   // reported connecting (2119), then OK, at login
 	streams    bool   // its failure stops the live updates of historical requests
@@ -22,11 +22,11 @@ type simFarm struct {
 // simFarms are the farms a US gateway login reports, in the order of a real
 // capture; US stocks are served by usfarm and ushmds.
 var simFarms = []simFarm{
-	{name: "usfarm", broken: 2103, ok: 2104, kind: "Market data", streams: true, ticks: true},
+	{name: "usfarm", broken: 2103, ok: 2104, kind: "Market", streams: true, ticks: true},
 	{name: "ushmds", broken: 2105, ok: 2106, kind: "HMDS", streams: true},
 	{name: "secdefil", broken: 2157, ok: 2158, kind: "Sec-def"},
-	{name: "usfuture", broken: 2103, ok: 2104, kind: "Market data", connecting: true},
-	{name: "eufarm", broken: 2103, ok: 2104, kind: "Market data", inactive: 2108},
+	{name: "usfuture", broken: 2103, ok: 2104, kind: "Market", connecting: true},
+	{name: "eufarm", broken: 2103, ok: 2104, kind: "Market", inactive: 2108},
 	{name: "cashhmds", broken: 2105, ok: 2106, kind: "HMDS", inactive: 2107},
 }
 
