@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -270,4 +271,24 @@ func (b *barCollector) errors() []string {
 		}
 	}
 	return out
+}
+
+// waitFor waits until some event delivered so far satisfies match.
+func (b *barCollector) waitFor(t testing.TB, within time.Duration, what string, match func(BarEvent) bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	for {
+		b.mu.Lock()
+		found := slices.ContainsFunc(b.events, match)
+		b.mu.Unlock()
+		if found {
+			return
+		}
+		select {
+		case <-b.wake:
+		case <-ctx.Done():
+			t.Fatalf("timed out waiting for %s; errors: %v", what, b.errors())
+		}
+	}
 }

@@ -187,6 +187,7 @@ func NewSession(cfg Config) *Session {
 		backoff: backoff{cfg: cfg.Backoff},
 		limiter: rate.NewLimiter(rate.Limit(cfg.RequestRate), max(1, int(cfg.RequestRate/4))),
 		pacer:   time.NewTimer(time.Hour),
+		small:   smallBarPacer{renewGap: cfg.RetryDelay},
 	}
 	s.pacer.Stop()
 	s.st = Stats{State: Disconnected, Since: time.Now(), Addr: cfg.Addr, ClientID: cfg.ClientID, ByCause: map[Cause]int{}}

@@ -309,8 +309,10 @@ func minPositive(a, b time.Duration) time.Duration {
 }
 
 // smallBarPacer remembers requests for IB's pacing rules: strict for small
-// bars, and the identical-request gap for renewals of any size.
+// bars, and for renewals of any size a gap since the last send (renewGap,
+// Config.RetryDelay: IB's window for identical requests by default).
 type smallBarPacer struct {
+	renewGap time.Duration
 	last   map[*Subscription]time.Time
 	window []time.Time // sends of the last 10 minutes, oldest first
 }
@@ -327,9 +329,13 @@ func (p *smallBarPacer) wait(sub *Subscription, now time.Time) time.Duration {
 	if !small && !sub.renewing {
 		return 0
 	}
+	gap := identicalGap
+	if !small {
+		gap = p.renewGap
+	}
 	var d time.Duration
-	if last, ok := p.last[sub]; ok && now.Sub(last) < identicalGap {
-		d = identicalGap - now.Sub(last)
+	if last, ok := p.last[sub]; ok && now.Sub(last) < gap {
+		d = gap - now.Sub(last)
 	}
 	if !small {
 		return d
