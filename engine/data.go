@@ -39,21 +39,19 @@ func (e *Engine) emitFarm(v conn.FarmChange) {
 
 // noteLoginZone reads the login zone from the handshake reply of a new
 // connection: zone-less text dates are in it. A zone not known is New York,
-// with a warning; it never fails the session.
+// with a warning (the only time the zone event is written); it never fails
+// the session.
 func (e *Engine) noteLoginZone() {
 	zone, loc, ok := loginZone(e.sess.Stats().ConnTime)
-	level, text := slog.LevelInfo, fmt.Sprintf("login zone %q: text dates without a zone are read as %s", clip(zone), loc)
-	if !ok {
-		loc = e.opts.Calendar.Location()
-		level = slog.LevelWarn
-		text = fmt.Sprintf("login zone %q is not known: text dates without a zone are read as %s", clip(zone), loc)
+	if ok {
+		e.dateLoc.Store(loc)
+		return
 	}
-	prev := e.dateLoc.Swap(loc)
-	if ok && e.zoneSeen.Swap(true) && prev.String() == loc.String() {
-		return // as before: not news
-	}
-	e.events.add(time.Now(), level, EventZone, text,
-		slog.String("zone", clip(zone)), slog.String("location", loc.String()), slog.Bool("known", ok))
+	loc = e.opts.Calendar.Location()
+	e.dateLoc.Store(loc)
+	e.events.add(time.Now(), slog.LevelWarn, EventZone,
+		fmt.Sprintf("login zone %q is not known: text dates without a zone are read as %s", clip(zone), loc),
+		slog.String("zone", clip(zone)), slog.String("location", loc.String()), slog.Bool("known", false))
 }
 
 // watchData is the freshness watchdog, run every Options.SilentCheck: while

@@ -28,8 +28,7 @@ type Engine struct {
 	state     atomic.Uint32 // conn.State
 	everReady atomic.Bool
 	dateLoc   atomic.Pointer[time.Location] // zone-less text dates: the login zone
-	zoneSeen  atomic.Bool
-	watchFrom time.Time // the data watch counts silence from here at the earliest (publisher-owned)
+	watchFrom time.Time                     // the data watch counts silence from here at the earliest (publisher-owned)
 
 	dirty chan struct{} // wakes the publisher
 	// pricesDirty: a forming bar was revised since the last snapshot.

@@ -31,6 +31,7 @@ func startSim(t testing.TB, cfg ibsim.Config) *ibsim.Server {
 
 // record is one event as a handler saw it.
 type record struct {
+	at    time.Time
 	name  string
 	level slog.Level
 	attrs map[string]any
@@ -56,7 +57,7 @@ func (r *recorder) Handle(_ context.Context, rec slog.Record) error {
 		return true
 	})
 	r.mu.Lock()
-	r.recs = append(r.recs, record{name: rec.Message, level: rec.Level, attrs: m})
+	r.recs = append(r.recs, record{at: rec.Time, name: rec.Message, level: rec.Level, attrs: m})
 	close(r.changed)
 	r.changed = make(chan struct{})
 	r.mu.Unlock()

@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"log/slog"
 	"testing"
 	"time"
+
+	"github.com/robotui/robotui/conn/ibsim"
 )
 
 // TestRealDateFormats reads bar dates as captures of real gateways write
@@ -61,7 +64,7 @@ func TestLoginZones(t *testing.T) {
 		{"20230228 17:24:14 Tokyo Standard Time", "Asia/Tokyo", 1677572654},
 		{"20230228 17:24:14 Asia/Hong_Kong", "Asia/Hong_Kong", 1677576254},
 		{"20230228 17:24:14 \ufffd\u0439\ufffd\ufffd\ufffd\u05fc\u02b1\ufffd\ufffd", "", 0}, // China Standard Time, mojibake
-		{"20230228 17:24:14 IST", "", 0},                                                  // India, Israel or Ireland
+		{"20230228 17:24:14 IST", "", 0},                                                    // India, Israel or Ireland
 		{"20230228 17:24:14", "", 0},
 		{"", "", 0},
 	}
@@ -88,4 +91,35 @@ func mustZone(t testing.TB, name string) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// TestEngineReadsTheLoginZone: the engine takes the zone of the handshake
+// reply for zone-less dates; one it does not know is New York, with a
+// warning, and the session goes on.
+func TestEngineReadsTheLoginZone(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		zone, want string
+		warned     bool
+	}{
+		{"Europe/London=Greenwich Mean Time", "Europe/London", false},
+		{"Europe/Berlin=Central European Standard Time", "Europe/Berlin", false},
+		{"Asia/Shanghai=\ufffd\u0439\ufffd\ufffd\ufffd\u05fc\u02b1\ufffd\ufffd", "America/New_York", true},
+	} {
+		sim := startSim(t, ibsim.Config{Clock: ibsim.NewManualClock(simStart), LoginZone: tt.zone})
+		rec := newRecorder()
+		e := startEngine(t, testOptions(sim.Addr(), []string{"AAPL"}, rec))
+		rec.waitCount(t, "ready", EventConnState, 1, isState("ready")) // written after the zone is read
+		if got := e.dateLoc.Load().String(); got != tt.want {
+			t.Errorf("%s: text dates read in %s, want %s", tt.zone, got, tt.want)
+		}
+		if n := rec.count(EventZone, nil); (n == 1) != tt.warned {
+			t.Errorf("%s: %d zone warnings", tt.zone, n)
+		}
+		if tt.warned {
+			if r := rec.all(EventZone)[0]; r.level != slog.LevelWarn || r.attrs["known"] != false {
+				t.Errorf("zone event %v at %v", r.attrs, r.level)
+			}
+		}
+	}
 }

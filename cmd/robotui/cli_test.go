@@ -293,6 +293,7 @@ var documented = map[string][]string{
 	"signal":     {"symbol", "signal", "price", "fast", "slow", "bar_time"},
 	"ib.error":   {"code", "req_id", "text"},
 	"market":     {"open", "next_change"},
+	"farm":       {"farm", "kind", "state", "code"},
 }
 
 func TestHeadlessJSONAndSIGTERM(t *testing.T) {
