@@ -107,7 +107,7 @@ func (e *Engine) ibError(code, reqID int, text, symbol string) {
 // everything else a warning.
 func ibErrorLevel(code int) slog.Level {
 	switch code {
-	case 2104, 2106, 2107, 2108, 2158, 1102:
+	case 2104, 2106, 2107, 2108, 2119, 2158, 1102:
 		return slog.LevelInfo
 	case 1100, 1300:
 		return slog.LevelError

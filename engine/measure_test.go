@@ -32,9 +32,7 @@ func TestMeasureDataFaults(t *testing.T) {
 	}{
 		{"farm_flap usfarm 5s", ibsim.Fault{Kind: ibsim.FaultFarmFlap, Farm: "usfarm", For: ibsim.Duration(5 * time.Second)},
 			func(t *testing.T, e *Engine, rec *recorder, at time.Time) (time.Duration, time.Duration) {
-				rec.waitCount(t, "broken", EventFarm, 1, named("state", "broken"))
-				broken := rec.all(EventFarm)
-				detect := firstAt(broken, named("state", "broken")).Sub(at)
+				detect := waitAt(t, rec, "broken", EventFarm, named("state", "broken")).Sub(at)
 				back := waitAt(t, rec, "back", EventFarm, func(r record) bool { return r.attrs["state"] == "ok" && r.at.After(at) })
 				return detect, allUpdatedAfter(t, e, back).Sub(back)
 			}},
@@ -102,7 +100,7 @@ func pct(d []time.Duration, p int) time.Duration {
 	s := slices.Clone(d)
 	slices.Sort(s)
 	i := (len(s) - 1) * p / 100
-	return s[i].Round(time.Millisecond)
+	return s[i].Round(10 * time.Microsecond)
 }
 
 func firstAt(recs []record, match func(record) bool) time.Time {
@@ -114,14 +112,28 @@ func firstAt(recs []record, match func(record) bool) time.Time {
 	return time.Time{}
 }
 
-// waitAt waits for a record named name matching match and returns its time.
+// waitAt waits (up to two minutes: a silence lasts one) for a record named
+// name matching match and returns its time.
 func waitAt(t *testing.T, rec *recorder, what, name string, match func(record) bool) time.Time {
 	t.Helper()
 	if match == nil {
 		match = func(record) bool { return true }
 	}
-	rec.waitCount(t, what, name, 1, match)
-	return firstAt(rec.all(name), match)
+	deadline := time.NewTimer(2 * time.Minute)
+	defer deadline.Stop()
+	for {
+		rec.mu.Lock()
+		changed := rec.changed
+		rec.mu.Unlock()
+		if at := firstAt(rec.all(name), match); !at.IsZero() {
+			return at
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
 }
 
 // allUpdatedAfter polls until every symbol has had a live update after

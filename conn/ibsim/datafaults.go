@@ -176,6 +176,7 @@ func (s *Server) resetLocked(f Fault) {
 	timed := f
 	timed.For = Duration(gap)
 	s.flt.reset = s.timedLocked(timed, s.endResetLocked)
+	s.flt.reset.f = f // listed as posted
 }
 
 func (s *Server) endResetLocked() {
