@@ -313,8 +313,8 @@ func minPositive(a, b time.Duration) time.Duration {
 // Config.RetryDelay: IB's window for identical requests by default).
 type smallBarPacer struct {
 	renewGap time.Duration
-	last   map[*Subscription]time.Time
-	window []time.Time // sends of the last 10 minutes, oldest first
+	last     map[*Subscription]time.Time
+	window   []time.Time // sends of the last 10 minutes, oldest first
 }
 
 const (
