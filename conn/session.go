@@ -397,6 +397,9 @@ func (s *Session) serve(c *Client) (Cause, error) {
 	s.st.ServerVersion, s.st.Accounts, s.st.ConnTime = c.ServerVersion(), c.Accounts(), c.ConnTime()
 	s.st.LocalAddr = c.LocalAddr().String()
 	s.mu.Unlock()
+	// Every request on a new connection is fresh: a farm that broke before
+	// it has nothing of it to renew when it reports OK.
+	clear(s.farms.broken)
 	s.setState(Ready, CauseHandshakeDone, nil, 0, time.Time{})
 	// The first ping goes at once, before any request: its round trip is the
 	// first sample, and its answer gives the gateway's clock before any bar.
