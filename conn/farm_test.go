@@ -132,4 +132,13 @@ func TestWarningsReachTheSubscriber(t *testing.T) {
 	if items := s.in.take(); len(items) != 1 {
 		t.Errorf("an error did not end the request: %v", items)
 	}
+	// Not subscribed to the data: a request never answered is refused, not retried every 15 s.
+	for _, code := range []int{354, 10089} {
+		if !isRefusal(code, "Requested market data is not subscribed.") {
+			t.Errorf("%d is not a refusal", code)
+		}
+	}
+	if isRefusal(10182, "Failed to request live updates (disconnected).") {
+		t.Error("10182 (a nightly reset) is a refusal: it must be retried")
+	}
 }

@@ -442,10 +442,12 @@ func (s *Session) retryLater(sub *Subscription) {
 	})
 }
 
-// isRefusal reports errors that say the request itself cannot be served.
+// isRefusal reports errors that say the request itself cannot be served:
+// no such security, an invalid request, no market data subscription for it
+// (354, 10089), no data.
 func isRefusal(code int, text string) bool {
 	switch code {
-	case 200, 321:
+	case 200, 321, 354, 10089:
 		return true
 	case 162:
 		t := strings.ToLower(text)
