@@ -2,9 +2,11 @@ package engine
 
 import (
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/conn/ibsim"
 )
 
@@ -121,5 +123,29 @@ func TestEngineReadsTheLoginZone(t *testing.T) {
 				t.Errorf("zone event %v at %v", r.attrs, r.level)
 			}
 		}
+	}
+}
+
+// TestUnreadableBarSkipped: one bar whose date cannot be read is skipped and
+// counted; the rest of the backfill, in every real format, is merged.
+func TestUnreadableBarSkipped(t *testing.T) {
+	e := testEngine(t, "AAA")
+	sym := e.syms[0]
+	bars := backfill(0, 6*step+5)
+	ny := mustNY(t)
+	bars[1].Date = time.Unix(step, 0).In(ny).Format("20060102  15:04:05")                  // two spaces, login zone
+	bars[2].Date = time.Unix(2*step, 0).In(ny).Format("20060102 15:04:05") + " US/Eastern" // zoned
+	bars[3].Date = "20260231 25:61:00"                                                     // unreadable
+	e.onBars(sym, conn.BarEvent{Kind: conn.BarBackfill, Bars: bars})
+	got := closedTimes(e, "AAA")
+	want := []int64{0, step, 2 * step, 4 * step, 5 * step}
+	if !slices.Equal(got, want) {
+		t.Errorf("closed bars at %v, want %v (the unreadable one skipped, the rest kept)", got, want)
+	}
+	sym.mu.Lock()
+	bad := sym.badDates
+	sym.mu.Unlock()
+	if bad != 1 {
+		t.Errorf("%d bad dates counted, want 1", bad)
 	}
 }
