@@ -36,6 +36,7 @@ const (
 	CauseCompetingSession              // 10197: a live session elsewhere takes the market data
 	CauseManual                        // the trader asked for a reconnect
 	CauseQuit                          // the session was closed
+	CauseDataRestored                  // data flows again after a competing session (10197) ended
 	numCauses
 )
 
@@ -63,6 +64,7 @@ var causeNames = [numCauses]struct{ token, phrase string }{
 	CauseCompetingSession: {"competing_session", "another live session has the data"},
 	CauseManual:           {"manual", "manual reconnect"},
 	CauseQuit:             {"quit", "session closed"},
+	CauseDataRestored:     {"data_restored", "market data flowing again"},
 }
 
 // String is the cause's stable token.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -254,8 +255,10 @@ func (b *barCollector) waitCount(t testing.TB, kind BarEventKind, n int, within 
 	}
 }
 
+// aaplBars asks for every hour's bars: the simulator honours useRTH, and
+// these tests run at any hour on its default clock (now).
 func aaplBars() BarRequest {
-	return BarRequest{Contract: wire.Stock("AAPL"), Duration: "1 D", BarSize: "5 mins", WhatToShow: "TRADES", UseRTH: true, FormatDate: 2, KeepUpToDate: true}
+	return BarRequest{Contract: wire.Stock("AAPL"), Duration: "1 D", BarSize: "5 mins", WhatToShow: "TRADES", UseRTH: false, FormatDate: 2, KeepUpToDate: true}
 }
 
 func (b *barCollector) errors() []string {
@@ -268,4 +271,24 @@ func (b *barCollector) errors() []string {
 		}
 	}
 	return out
+}
+
+// waitFor waits until some event delivered so far satisfies match.
+func (b *barCollector) waitFor(t testing.TB, within time.Duration, what string, match func(BarEvent) bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	for {
+		b.mu.Lock()
+		found := slices.ContainsFunc(b.events, match)
+		b.mu.Unlock()
+		if found {
+			return
+		}
+		select {
+		case <-b.wake:
+		case <-ctx.Done():
+			t.Fatalf("timed out waiting for %s; errors: %v", what, b.errors())
+		}
+	}
 }

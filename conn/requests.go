@@ -59,6 +59,7 @@ const (
 	BarError                                // Code and Text say what the gateway refused
 	BarResubscribed                         // the session sent the request again (reconnect or 1101/1102); a new backfill follows
 	BarQueued                               // the request waits for the pacer
+	BarWarning                              // Code and Text are a warning about the request (10167, 2174, ...); it goes on
 )
 
 // BarEvent is one delivery to a bar subscriber.

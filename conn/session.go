@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -91,7 +93,8 @@ func (c *Config) defaults() {
 	}
 }
 
-// Event is something the session reports: a StateChange, a PingResult or a Notice.
+// Event is something the session reports: a StateChange, a PingResult, a
+// Notice or a FarmChange.
 type Event interface{ Name() string }
 
 // StateChange is one transition of the session's state machine.
@@ -145,18 +148,20 @@ type Session struct {
 	subID int
 
 	// Owned by the session goroutine.
-	client   *Client
-	backoff  backoff
-	idOffset int
-	misses   int
-	queue    []*Subscription
-	cancels  []int // cancels waiting for the pacer
-	dialing  bool  // a Dial is under way
-	open     int
-	limiter  *rate.Limiter
-	small    smallBarPacer
-	pacer    *time.Timer
-	exit     exitKind
+	client    *Client
+	backoff   backoff
+	idOffset  int
+	misses    int
+	queue     []*Subscription
+	cancels   []int // cancels waiting for the pacer
+	dialing   bool  // a Dial is under way
+	open      int
+	limiter   *rate.Limiter
+	small     smallBarPacer
+	pacer     *time.Timer
+	exit      exitKind
+	farms     farmTable
+	competing bool // a competing live session (10197) holds the data on this connection
 }
 
 type exitKind uint8
@@ -182,6 +187,7 @@ func NewSession(cfg Config) *Session {
 		backoff: backoff{cfg: cfg.Backoff},
 		limiter: rate.NewLimiter(rate.Limit(cfg.RequestRate), max(1, int(cfg.RequestRate/4))),
 		pacer:   time.NewTimer(time.Hour),
+		small:   smallBarPacer{renewGap: cfg.RetryDelay},
 	}
 	s.pacer.Stop()
 	s.st = Stats{State: Disconnected, Since: time.Now(), Addr: cfg.Addr, ClientID: cfg.ClientID, ByCause: map[Cause]int{}}
@@ -391,6 +397,9 @@ func (s *Session) serve(c *Client) (Cause, error) {
 	s.st.ServerVersion, s.st.Accounts, s.st.ConnTime = c.ServerVersion(), c.Accounts(), c.ConnTime()
 	s.st.LocalAddr = c.LocalAddr().String()
 	s.mu.Unlock()
+	// Every request on a new connection is fresh: a farm that broke before
+	// it has nothing of it to renew when it reports OK.
+	clear(s.farms.broken)
 	s.setState(Ready, CauseHandshakeDone, nil, 0, time.Time{})
 	// The first ping goes at once, before any request: its round trip is the
 	// first sample, and its answer gives the gateway's clock before any bar.
@@ -479,6 +488,7 @@ func (s *Session) dropClient(c *Client, cause Cause, err error) {
 	s.client = nil
 	s.open = 0
 	s.cancels = nil
+	s.competing = false
 	s.pacer.Stop()
 	s.mu.Lock()
 	s.st.LocalAddr = ""
@@ -513,9 +523,13 @@ func (s *Session) drainInbox(c *Client) error {
 	return leave
 }
 
-// onNotice applies IB's system codes (PROTOCOL.md section 5).
+// onNotice applies IB's system codes (PROTOCOL.md section 5). Farm codes
+// never touch the socket: a farm back from broken only has its
+// subscriptions asked again.
 func (s *Session) onNotice(c *Client, m wire.ErrMsg) error {
-	s.emit(Notice{At: time.Now(), ReqID: m.ReqID, Code: m.Code, Text: m.Text})
+	now := time.Now()
+	s.emit(Notice{At: now, ReqID: m.ReqID, Code: m.Code, Text: m.Text})
+	recovered := s.noteFarm(m, now)
 	if c == nil || c != s.client {
 		return nil
 	}
@@ -530,8 +544,63 @@ func (s *Session) onNotice(c *Client, m wire.ErrMsg) error {
 		s.resubscribeAll(c, m.Code)
 	case 1300:
 		return fmt.Errorf("%w: %s", ErrSocketPortReset, m.Text)
+	case codeCompetingSession:
+		s.competingSession()
+	}
+	if recovered {
+		s.renewLive(strconv.Itoa(m.Code))
 	}
 	return nil
+}
+
+// codeCompetingSession is IB's 10197: no market data during a competing
+// live session (the same user logged in elsewhere).
+const codeCompetingSession = 10197
+
+// noteFarm updates the farm table from a notice; it reports a broken market
+// data or HMDS farm that has just come back.
+func (s *Session) noteFarm(m wire.ErrMsg, now time.Time) bool {
+	var changes []FarmChange
+	ch, changed, recovered := s.farms.note(m.Code, m.Text, now)
+	if changed {
+		changes = append(changes, ch)
+	}
+	_, kind, state, isFarm := ParseFarm(m.Code, m.Text)
+	if m.Code == 1101 || m.Code == 1102 || isFarm && state == FarmOK && kind != FarmTWS {
+		if ch, ok := s.farms.restoreTWS(m.Code, now); ok {
+			changes = append(changes, ch)
+		}
+	}
+	if len(changes) > 0 {
+		list := s.farms.list()
+		s.mu.Lock()
+		s.st.Farms = list
+		s.mu.Unlock()
+		for _, ch := range changes {
+			s.emit(ch)
+		}
+	}
+	return recovered
+}
+
+// competingSession marks the session degraded while another live session
+// holds the market data; the requests it refused are retried, and the first
+// one answered ends the condition.
+func (s *Session) competingSession() {
+	s.competing = true
+	if s.st.State == Ready {
+		s.setState(Degraded, CauseCompetingSession, nil, 0, time.Time{})
+	}
+}
+
+func (s *Session) dataFlowing() {
+	if !s.competing {
+		return
+	}
+	s.competing = false
+	if s.st.State == Degraded && s.st.Cause == CauseCompetingSession {
+		s.setState(Ready, CauseDataRestored, nil, 0, time.Time{})
+	}
 }
 
 func (s *Session) count(cause Cause) {
@@ -568,6 +637,7 @@ type Stats struct {
 	BadFrames     uint64
 	Subscriptions int
 	Queued        int
+	Farms         []Farm // every farm the gateway reported, by name
 }
 
 // Stats returns a snapshot of the session's state and counters.
@@ -576,6 +646,7 @@ func (s *Session) Stats() Stats {
 	st := s.st
 	st.Accounts = append([]string(nil), s.st.Accounts...)
 	st.ByCause = maps.Clone(s.st.ByCause)
+	st.Farms = slices.Clone(s.st.Farms)
 	st.Pings = s.ring.samples()
 	st.Subscriptions = len(s.subs)
 	for _, sub := range s.subs {

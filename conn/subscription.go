@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/robotui/robotui/conn/wire"
@@ -20,6 +21,10 @@ const (
 	SubLive      SubStatus = "live"        // backfill received, updates flowing
 	SubFailed    SubStatus = "error"       // the gateway refused it (Detail says why)
 	SubCancelled SubStatus = "cancelled"
+	// SubRecovering: asked again on the same connection because its data
+	// stopped (a farm came back, or it went silent); it stays so until its
+	// first live update, a backfill alone does not end it.
+	SubRecovering SubStatus = "recovering"
 )
 
 // Subscription is a bar request the session keeps alive: sent when the
@@ -36,6 +41,9 @@ type Subscription struct {
 	sentOnce bool
 	live     bool        // a backfill has been answered at least once
 	retry    *time.Timer // a pending retry after an interruption
+	renewing bool        // queued by renew: IB's identical-request gap applies whatever the bar size
+
+	recovering atomic.Bool // renewed, no live update yet (read by the reader goroutine)
 
 	mu     sync.Mutex
 	status SubStatus
@@ -46,6 +54,12 @@ type Subscription struct {
 func (sub *Subscription) Status() (SubStatus, string) {
 	sub.mu.Lock()
 	defer sub.mu.Unlock()
+	switch sub.status {
+	case SubQueued, SubRequested, SubLive:
+		if sub.recovering.Load() {
+			return SubRecovering, sub.detail
+		}
+	}
 	return sub.status, sub.detail
 }
 
@@ -72,6 +86,19 @@ func (sub *Subscription) Refresh() {
 		sub.s.withdraw(sub)
 		sub.s.enqueue(sub, "refresh")
 		sub.s.pump()
+	})
+}
+
+// Renew cancels the subscription's request and asks again on the same
+// connection, through the pacer and never sooner than IB's identical-request
+// gap after the last send; it is "recovering" until its next live update.
+// Without a connection it does nothing: the next one sends it anyway.
+func (sub *Subscription) Renew(reason string) {
+	sub.s.do(func() {
+		if sub.s.client != nil && sub.reqID != 0 {
+			sub.s.renew(sub, reason)
+			sub.s.pump()
+		}
 	})
 }
 
@@ -146,6 +173,29 @@ func (s *Session) resubscribeAll(c *Client, code int) {
 	}
 	s.open = 0
 	s.requeueAll(fmt.Sprintf("%d", code))
+	s.pump()
+}
+
+// renew withdraws sub's request and queues it again as recovering.
+func (s *Session) renew(sub *Subscription, reason string) {
+	if st, _ := sub.Status(); st == SubCancelled || st == SubFailed {
+		return
+	}
+	s.withdraw(sub)
+	sub.recovering.Store(true)
+	sub.renewing = true
+	s.enqueue(sub, reason)
+}
+
+// renewLive renews every live-updating request on the connection: what a
+// farm back from broken serves. Which contracts a farm serves is not said,
+// so all of them; a needless re-request costs one backfill, merged by time.
+func (s *Session) renewLive(reason string) {
+	for _, sub := range s.activeSubs() {
+		if sub.reqID != 0 && sub.req.KeepUpToDate {
+			s.renew(sub, reason)
+		}
+	}
 	s.pump()
 }
 
@@ -232,7 +282,7 @@ func (s *Session) pump() {
 		}
 		s.queue = slices.Delete(s.queue, i, i+1)
 		s.small.sent(sub, now)
-		sub.reqID, sub.awaiting, sub.sentOnce = reqID, true, true
+		sub.reqID, sub.awaiting, sub.sentOnce, sub.renewing = reqID, true, true, false
 		s.open++
 	}
 	if wait > 0 {
@@ -258,10 +308,13 @@ func minPositive(a, b time.Duration) time.Duration {
 	return a
 }
 
-// smallBarPacer remembers small-bar requests for IB's strict pacing rules.
+// smallBarPacer remembers requests for IB's pacing rules: strict for small
+// bars, and for renewals of any size a gap since the last send (renewGap,
+// Config.RetryDelay: IB's window for identical requests by default).
 type smallBarPacer struct {
-	last   map[*Subscription]time.Time
-	window []time.Time // sends of the last 10 minutes, oldest first
+	renewGap time.Duration
+	last     map[*Subscription]time.Time
+	window   []time.Time // sends of the last 10 minutes, oldest first
 }
 
 const (
@@ -272,15 +325,23 @@ const (
 
 // wait is how long sub must still wait; 0 when it may go now.
 func (p *smallBarPacer) wait(sub *Subscription, now time.Time) time.Duration {
-	if !isSmallBar(sub.req.BarSize) {
+	small := isSmallBar(sub.req.BarSize)
+	if !small && !sub.renewing {
 		return 0
+	}
+	gap := identicalGap
+	if !small {
+		gap = p.renewGap
+	}
+	var d time.Duration
+	if last, ok := p.last[sub]; ok && now.Sub(last) < gap {
+		d = gap - now.Sub(last)
+	}
+	if !small {
+		return d
 	}
 	for len(p.window) > 0 && now.Sub(p.window[0]) >= smallWindow {
 		p.window = p.window[1:]
-	}
-	var d time.Duration
-	if last, ok := p.last[sub]; ok && now.Sub(last) < identicalGap {
-		d = identicalGap - now.Sub(last)
 	}
 	if len(p.window) >= smallInWindow {
 		d = max(d, smallWindow-now.Sub(p.window[0]))
@@ -289,14 +350,13 @@ func (p *smallBarPacer) wait(sub *Subscription, now time.Time) time.Duration {
 }
 
 func (p *smallBarPacer) sent(sub *Subscription, now time.Time) {
-	if !isSmallBar(sub.req.BarSize) {
-		return
-	}
 	if p.last == nil {
 		p.last = make(map[*Subscription]time.Time)
 	}
 	p.last[sub] = now
-	p.window = append(p.window, now)
+	if isSmallBar(sub.req.BarSize) {
+		p.window = append(p.window, now)
+	}
 }
 
 // isSmallBar reports bar sizes of 30 secs or less, which IB paces strictly.
@@ -316,9 +376,12 @@ func (s *Session) deliver(sub *Subscription, reqID int) func(BarEvent) {
 		case BarBackfill:
 			sub.set(SubLive, "")
 			s.in.put(reqDone{sub: sub, reqID: reqID})
+		case BarUpdate:
+			sub.recovering.Store(false)
 		case BarError:
 			if isWarning(ev.Code) {
-				return
+				ev.Kind = BarWarning // the request goes on
+				break
 			}
 			s.in.put(reqDone{sub: sub, reqID: reqID, code: ev.Code, text: ev.Text})
 		}
@@ -343,8 +406,12 @@ func (s *Session) onReqDone(d reqDone) {
 	}
 	if d.code == 0 {
 		sub.live = true
+		s.dataFlowing()
 		s.pump()
 		return
+	}
+	if d.code == codeCompetingSession {
+		s.competingSession()
 	}
 	if s.client != nil {
 		s.client.unroute(d.reqID)
@@ -375,10 +442,12 @@ func (s *Session) retryLater(sub *Subscription) {
 	})
 }
 
-// isRefusal reports errors that say the request itself cannot be served.
+// isRefusal reports errors that say the request itself cannot be served:
+// no such security, an invalid request, no market data subscription for it
+// (354, 10089), no data.
 func isRefusal(code int, text string) bool {
 	switch code {
-	case 200, 321:
+	case 200, 321, 354, 10089:
 		return true
 	case 162:
 		t := strings.ToLower(text)

@@ -12,9 +12,10 @@ import (
 var errBarDate = errors.New("unreadable bar date")
 
 // parseBarTime reads a bar's Date as Unix seconds: epoch seconds
-// (formatDate 2), "yyyymmdd hh:mm:ss" with an optional zone name (text dates
-// without one are in loc, the gateway's New York time), "yyyymmdd-hh:mm:ss"
-// (UTC) or "yyyymmdd" (daily and longer bars, midnight UTC).
+// (formatDate 2), "yyyymmdd hh:mm:ss" with one space or two (older
+// gateways) and an optional zone name (text dates without one are in loc,
+// the login zone), "yyyymmdd-hh:mm:ss" (UTC) or "yyyymmdd" (daily and longer
+// bars, midnight UTC).
 func parseBarTime(s string, loc *time.Location) (int64, error) {
 	if n, ok := parseDigits(s); ok && len(s) != 8 {
 		return n, nil
@@ -27,12 +28,18 @@ func parseBarTime(s string, loc *time.Location) (int64, error) {
 	case len(s) == 17 && s[8] == '-':
 		t, err = time.ParseInLocation("20060102-15:04:05", s, time.UTC)
 	case len(s) >= 17 && s[8] == ' ':
-		if zone := strings.TrimSpace(s[17:]); zone != "" {
+		clock := strings.TrimLeft(s[8:], " ")
+		if len(clock) < 8 || len(s)-len(clock) > 10 {
+			err = errBarDate
+			break
+		}
+		if zone := strings.TrimSpace(clock[8:]); zone != "" {
 			if loc, err = loadZone(zone); err != nil {
 				return 0, fmt.Errorf("%w %q: zone: %w", errBarDate, clip(s), err)
 			}
 		}
-		t, err = time.ParseInLocation("20060102 15:04:05", s[:17], loc)
+		day := s[:8]
+		t, err = time.ParseInLocation("20060102 15:04:05", day+" "+clock[:8], loc)
 	default:
 		err = errBarDate
 	}
@@ -80,9 +87,9 @@ func loadZone(name string) (*time.Location, error) {
 	if loc, ok := zones.m[name]; ok {
 		return loc, nil
 	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, err
+	loc, ok := zoneByName(name)
+	if !ok {
+		return nil, fmt.Errorf("unknown time zone %q", clip(name))
 	}
 	if zones.m == nil || len(zones.m) >= maxZones {
 		zones.m = map[string]*time.Location{}

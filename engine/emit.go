@@ -19,6 +19,8 @@ func (e *Engine) observe(ev conn.Event) {
 		e.onPing(v)
 	case conn.Notice:
 		e.ibError(v.Code, v.ReqID, v.Text, "")
+	case conn.FarmChange:
+		e.emitFarm(v)
 	}
 	if e.userObserver != nil {
 		e.userObserver(ev)
@@ -31,6 +33,7 @@ func (e *Engine) onState(v conn.StateChange) {
 	if v.State == conn.Ready && v.Prev != conn.Degraded {
 		e.everReady.Store(true)
 		e.checkMode()
+		e.noteLoginZone()
 	}
 	level := slog.LevelInfo
 	switch v.State {
@@ -115,7 +118,7 @@ func (e *Engine) ibError(code, reqID int, text, symbol string) {
 // everything else a warning.
 func ibErrorLevel(code int) slog.Level {
 	switch code {
-	case 1102:
+	case 2104, 2106, 2107, 2108, 2119, 2158, 1102:
 		return slog.LevelInfo
 	case 1100, 1300:
 		return slog.LevelError

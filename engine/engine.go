@@ -27,6 +27,8 @@ type Engine struct {
 
 	state     atomic.Uint32 // conn.State
 	everReady atomic.Bool
+	dateLoc   atomic.Pointer[time.Location] // zone-less text dates: the login zone
+	watchFrom time.Time                     // the data watch counts silence from here at the earliest (publisher-owned)
 
 	dirty chan struct{} // wakes the publisher
 	// pricesDirty: a forming bar was revised since the last snapshot.
@@ -75,6 +77,7 @@ func New(opts Options) (*Engine, error) {
 		stopLog:      make(chan struct{}),
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
+	e.dateLoc.Store(e.loc)
 	for _, name := range opts.Symbols {
 		sym := newSymbolState(name, opts.Strategy, opts.MaxBars, opts.SignalHistory, barSeconds(opts.Bars.BarSize))
 		e.syms = append(e.syms, sym)

@@ -93,6 +93,7 @@ func TestEventLines(t *testing.T) {
 		EventIBError:   {"code", "req_id", "text"},
 		EventIBNotice:  {"code", "req_id", "text"},
 		EventMarket:    {"next_change", "open"},
+		EventZone:      {"known", "location", "zone"},
 	}
 	var levels []string
 	var states []map[string]any

@@ -79,6 +79,12 @@ type Options struct {
 	MaxBars int
 	// SignalHistory bounds the emitted signals kept per symbol; default 500.
 	SignalHistory int
+	// SilentAfter is how long a live symbol may go without an update while
+	// the market is open before it is "silent" and asked again; default
+	// 30 s, < 0 turns the watch off.
+	SilentAfter time.Duration
+	// SilentCheck is how often the watch looks; default 1 s.
+	SilentCheck time.Duration
 }
 
 const (
@@ -89,6 +95,7 @@ const (
 	defaultPriceEvery    = time.Second
 	defaultMaxBars       = 2000
 	defaultSignalHistory = 500
+	defaultSilentAfter   = 30 * time.Second
 	maxSymbolLen         = 32
 )
 
@@ -160,6 +167,12 @@ func (o *Options) normalize() error {
 	o.MaxBars = max(o.MaxBars, 2*o.Strategy.Lookback())
 	if o.SignalHistory <= 0 {
 		o.SignalHistory = defaultSignalHistory
+	}
+	if o.SilentAfter == 0 {
+		o.SilentAfter = defaultSilentAfter
+	}
+	if o.SilentCheck <= 0 {
+		o.SilentCheck = time.Second
 	}
 	return nil
 }

@@ -22,6 +22,9 @@ func (e *Engine) publishLoop() {
 	defer clock.Stop()
 	prices := time.NewTicker(e.opts.PriceEvery)
 	defer prices.Stop()
+	watch := time.NewTicker(e.opts.SilentCheck)
+	defer watch.Stop()
+	e.watchFrom = time.Now()
 	gap := time.NewTimer(e.opts.PublishEvery)
 	gap.Stop()
 	defer gap.Stop()
@@ -32,6 +35,9 @@ func (e *Engine) publishLoop() {
 		case <-e.dirty:
 		case <-clock.C:
 			e.closeElapsedBars()
+		case now := <-watch.C:
+			e.watchData(now)
+			continue
 		case <-prices.C:
 			if !e.pricesDirty.Load() {
 				continue
@@ -76,6 +82,7 @@ func (e *Engine) buildSnapshot() Snapshot {
 		Symbols:   make([]SymbolRow, len(e.syms)),
 		Events:    e.events.lines(),
 		Sim:       e.opts.Sim,
+		Farms:     st.Farms,
 	}
 	if e.opts.Faults != nil {
 		s.Faults = e.opts.Faults.ActiveFaults()
@@ -133,6 +140,7 @@ func (e *Engine) symbolRow(sym *symbolState, updating bool) SymbolRow {
 	sym.mu.Lock()
 	r := sym.row()
 	sub, awaiting, have := sym.sub, sym.awaiting || sym.backfills == 0, len(sym.ser.bars) > 0
+	silent, lastData := sym.silent, sym.lastUpdate
 	sym.mu.Unlock()
 	if sub == nil {
 		r.Status = string(conn.SubQueued)
@@ -151,20 +159,32 @@ func (e *Engine) symbolRow(sym *symbolState, updating bool) SymbolRow {
 		if detail != "" {
 			r.Detail = detail
 		}
+	case conn.SubRecovering:
+		r.Status = string(conn.SubRecovering)
 	default:
 		r.Status = string(conn.SubLive)
 		if awaiting {
 			r.Status = string(conn.SubRequested)
 		}
 	}
+	if silent && st != conn.SubQueued {
+		r.Status = StatusSilent
+		if !lastData.IsZero() {
+			r.Detail = "no update for " + e.opts.Now().Sub(lastData).Round(time.Second).String()
+		}
+	}
 	if !updating && have {
-		r.Status = "stale"
+		r.Status = StatusStale
 	}
 	return r
 }
 
-// marketNow is the calendar's view of now; a change is a `market` event.
+// marketNow is the calendar's view of now by the gateway's clock (its last
+// CURRENT_TIME; ours until the first); a change is a `market` event.
 func (e *Engine) marketNow(now time.Time) MarketInfo {
+	if gw, ok := e.opts.ServerTime(); ok {
+		now = gw
+	}
 	cs := e.opts.Calendar.Status(now)
 	m := MarketInfo{Open: cs.Open, Reason: cs.Reason, NextChange: cs.NextChange, Now: now.In(e.loc)}
 	e.mu.Lock()

@@ -31,6 +31,7 @@ func startSim(t testing.TB, cfg ibsim.Config) *ibsim.Server {
 
 // record is one event as a handler saw it.
 type record struct {
+	at    time.Time
 	name  string
 	level slog.Level
 	attrs map[string]any
@@ -56,7 +57,7 @@ func (r *recorder) Handle(_ context.Context, rec slog.Record) error {
 		return true
 	})
 	r.mu.Lock()
-	r.recs = append(r.recs, record{name: rec.Message, level: rec.Level, attrs: m})
+	r.recs = append(r.recs, record{at: rec.Time, name: rec.Message, level: rec.Level, attrs: m})
 	close(r.changed)
 	r.changed = make(chan struct{})
 	r.mu.Unlock()
@@ -122,7 +123,10 @@ func testOptions(addr string, symbols []string, rec *recorder) Options {
 			Addr: addr, ClientID: 1, ConnectTimeout: 2 * time.Second, DrainTimeout: 50 * time.Millisecond,
 			Backoff: conn.BackoffConfig{Initial: 20 * time.Millisecond, Max: 200 * time.Millisecond},
 		},
-		Symbols:      symbols,
+		Symbols: symbols,
+		// Every hour's bars: these tests compare with the simulator's whole
+		// series (it honours useRTH).
+		Bars:         BarSettings{Duration: "2 D", BarSize: "5 mins", WhatToShow: "TRADES", UseRTH: false},
 		ScanInterval: -1,
 		PublishEvery: 10 * time.Millisecond,
 		Log:          slog.New(rec),

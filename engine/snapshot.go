@@ -21,6 +21,7 @@ type Snapshot struct {
 	Events    []EventLine // oldest first, the last few hundred
 	Sim       bool        // running against the built-in simulator: the fault menu is available
 	Faults    []string    // with Sim: the fault menu's entries in effect now
+	Farms     []conn.Farm // every data farm the gateway reported, by name
 }
 
 // ConnInfo is the session's state.
@@ -98,7 +99,7 @@ type MarketInfo struct {
 	Open       bool
 	Reason     string    // "open", "weekend", "holiday: Thanksgiving", "pre-market", "after hours", ...
 	NextChange time.Time // next open when closed, next close when open
-	Now        time.Time // in America/New_York
+	Now        time.Time // the gateway's clock, in America/New_York
 }
 
 // SymbolRow is one line of the signals table.
@@ -113,7 +114,7 @@ type SymbolRow struct {
 	Since     time.Time // bar time of the last cross
 	BarTime   time.Time // time of the newest closed bar
 	Bars      int       // closed bars held
-	Status    string    // "queued", "backfilling", "live", "stale", "error"
+	Status    string    // "queued", "backfilling", "live", "recovering", "silent", "stale", "error"
 	Detail    string    // the reason behind an error status
 }
 

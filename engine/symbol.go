@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -30,6 +31,11 @@ type symbolState struct {
 	stale     uint64    // updates for bars older than the newest, ignored
 	lastData  time.Time // when a backfill or update last arrived (our clock)
 	badDates  uint64
+	warnText  string // the newest warning about the request (10167, 2174, ...), until it is sent again
+
+	lastUpdate  time.Time // when a live update last arrived (our clock)
+	silent      bool      // the data watch found it silent; a live update ends it
+	silentSince time.Time
 }
 
 func newSymbolState(name string, strategy signal.Strategy, maxBars, maxHist int, span int64) *symbolState {
@@ -66,7 +72,13 @@ func (e *Engine) onBars(sym *symbolState, ev conn.BarEvent) {
 	case conn.BarResubscribed:
 		sym.mu.Lock()
 		sym.awaiting = true
+		sym.warnText = ""
 		sym.mu.Unlock()
+	case conn.BarWarning:
+		sym.mu.Lock()
+		sym.warnText = fmt.Sprintf("%d %s", ev.Code, ev.Text)
+		sym.mu.Unlock()
+		e.ibError(ev.Code, ev.ReqID, ev.Text, sym.name)
 	case conn.BarError:
 		sym.mu.Lock()
 		sym.errText = fmt.Sprintf("%d %s", ev.Code, ev.Text)
@@ -80,11 +92,14 @@ func (e *Engine) onBars(sym *symbolState, ev conn.BarEvent) {
 
 func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
 	recs := make([]barRec, 0, len(bars))
+	loc := e.dateLoc.Load()
 	var bad error
+	skipped := 0
 	for i := range bars {
-		t, err := parseBarTime(bars[i].Date, e.loc)
+		t, err := parseBarTime(bars[i].Date, loc)
 		if err != nil {
 			bad = err
+			skipped++
 			continue
 		}
 		recs = append(recs, toRec(t, &bars[i]))
@@ -110,13 +125,11 @@ func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
 	sym.awaiting = false
 	sym.errText = ""
 	out = e.keepSignals(sym, out)
-	if bad != nil {
-		sym.badDates++
-	}
+	sym.badDates += uint64(skipped)
 	sym.mu.Unlock()
 	if bad != nil {
-		e.events.add(time.Now(), slog.LevelWarn, EventBars, fmt.Sprintf("%s: bars skipped: %v", sym.name, bad),
-			slog.String("symbol", sym.name), slog.String("error", bad.Error()))
+		e.events.add(time.Now(), slog.LevelWarn, EventBars, fmt.Sprintf("%s: %d bars skipped: %v", sym.name, skipped, bad),
+			slog.String("symbol", sym.name), slog.Int("skipped", skipped), slog.String("error", bad.Error()))
 	}
 	e.emitSignals(sym.name, out)
 }
@@ -124,7 +137,7 @@ func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
 // onUpdate applies a live bar; it reports whether a bar closed (a signal
 // was judged), which is news, rather than a revision of the forming bar.
 func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) bool {
-	t, err := parseBarTime(w.Date, e.loc)
+	t, err := parseBarTime(w.Date, e.dateLoc.Load())
 	if err != nil {
 		sym.mu.Lock()
 		sym.badDates++
@@ -132,8 +145,10 @@ func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) bool {
 		return false
 	}
 	var out []SignalRecord
+	now := time.Now()
 	sym.mu.Lock()
-	sym.lastData = time.Now()
+	gap, resumed := sym.resumed(now)
+	sym.lastData, sym.lastUpdate = now, now
 	if !sym.ser.update(toRec(t, w)) {
 		sym.stale++
 	}
@@ -148,6 +163,10 @@ func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) bool {
 	closed := len(out) > 0
 	out = e.keepSignals(sym, out)
 	sym.mu.Unlock()
+	if resumed {
+		e.emitResumed(sym.name, gap)
+		e.markDirty()
+	}
 	e.emitSignals(sym.name, out)
 	return closed
 }
@@ -170,7 +189,7 @@ func (e *Engine) emitSignals(symbol string, recs []SignalRecord) {
 
 // row is the symbol's line of the signals table, without its status.
 func (sym *symbolState) row() SymbolRow {
-	r := SymbolRow{Symbol: sym.name, Bars: sym.ser.closedCount(), Detail: sym.errText}
+	r := SymbolRow{Symbol: sym.name, Bars: sym.ser.closedCount(), Detail: cmp.Or(sym.errText, sym.warnText)}
 	if n := len(sym.ser.bars); n > 0 {
 		r.Last = sym.ser.bars[n-1].c
 	}

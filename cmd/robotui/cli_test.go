@@ -312,6 +312,7 @@ var documented = map[string][]string{
 	"ib.error":   {"code", "req_id", "text"},
 	"ib.notice":  {"code", "req_id", "text"},
 	"market":     {"open", "next_change"},
+	"farm":       {"farm", "kind", "state", "code"},
 }
 
 func TestHeadlessJSONAndSIGTERM(t *testing.T) {

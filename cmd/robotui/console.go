@@ -24,6 +24,7 @@ import (
 	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/conn/ibsim"
 	"github.com/robotui/robotui/engine"
+	"github.com/robotui/robotui/engine/calendar"
 	strategy "github.com/robotui/robotui/engine/signal"
 	"github.com/robotui/robotui/ui"
 )
@@ -48,6 +49,21 @@ var flagKeys = map[string]string{
 	"log-level":  "log.level",
 	"log-file":   "log.file",
 	"metrics":    "metrics.addr",
+}
+
+// demoStart is the sim clock's start for --sim without sim.start: now while
+// the market is open, else the first hour of the last regular session, so
+// that regular-hours bars keep coming whenever the demo runs.
+func demoStart(now time.Time, cal *calendar.Calendar) time.Time {
+	if cal.Status(now).Open {
+		return now
+	}
+	for d := range 30 {
+		if open, _, ok := cal.Session(now.AddDate(0, 0, -d)); ok && open.Before(now) {
+			return open.Add(30 * time.Minute)
+		}
+	}
+	return now
 }
 
 // onceSimStart pins the simulator's clock for --sim --once, so that two
@@ -77,8 +93,12 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	var sim *ibsim.Server
 	if f.sim {
 		simCfg := ibsim.Config{Addr: "127.0.0.1:0", Seed: cfg.Sim.Seed, Speed: cfg.Sim.Speed, ServerVersion: cfg.Sim.ServerVersion, Logger: diag.With("component", "sim")}
-		if f.once {
+		simCfg.Start, _ = config.SimStart(cfg.Sim.Start) // validated
+		switch {
+		case f.once:
 			simCfg.Start = onceSimStart
+		case simCfg.Start.IsZero():
+			simCfg.Start = demoStart(time.Now(), calendar.NYSE())
 		}
 		if sim, err = ibsim.Start(simCfg); err != nil {
 			fmt.Fprintln(stderr, "robotui: start simulator:", err)
@@ -267,10 +287,14 @@ func engineOptions(cfg config.Config, sim *ibsim.Server, events *slog.Logger, m 
 		Mode:         string(cfg.Gateway.Mode),
 		Readonly:     cfg.Gateway.ReadOnly,
 		Log:          events,
+		SilentAfter:  cfg.Data.SilentAfter,
+	}
+	if opts.SilentAfter == 0 {
+		opts.SilentAfter = -1 // "0s" in the config: the watch is off
 	}
 	if sim != nil {
 		opts.Sim = true
-		opts.Faults = simFaults{sim}
+		opts.Faults = simFaults{sim, cfg.Watchlist.Symbols}
 	}
 	return opts
 }

@@ -25,7 +25,8 @@ injection through a loopback HTTP control endpoint:
 
   GET /state                      clients, faults, versions, symbols
   POST /faults {"kind": "..."}    drop, stall, handshake_stall, down, codes,
-                                  garbage, oversized, latency, hold, max_clients
+                                  garbage, oversized, latency, hold, max_clients,
+                                  farm_flap, silence, reset, competing_session
   DELETE /faults                  clear every fault
 
 SIGINT or SIGTERM closes the listener and every client, then exits 0.
@@ -52,6 +53,9 @@ func serveGateway(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	version := fs.Int("server-version", ibsim.DefaultServerVersion, "highest server `version` to negotiate, 100..200")
 	maxClients := fs.Int("max-clients", ibsim.DefaultMaxClients, "API sessions allowed at once")
 	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
+	start := fs.String("start", "", "the sim clock's first `instant`, RFC 3339 (e.g. 2026-01-05T10:00:00-05:00); default now")
+	loginZone := fs.String("login-zone", "America/New_York", "login `zone` of the handshake reply and of text dates: an IANA name, optionally =label for the reply's text (Europe/London=Greenwich Mean Time)")
+	dateStyle := fs.String("date-style", ibsim.DateZoned, "formatDate 1 bar dates: zoned (20260402 09:30:00 US/Eastern) or spaced (20230413  16:31:22, older gateways)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), gatewayUsage)
 		fs.PrintDefaults()
@@ -83,6 +87,14 @@ func serveGateway(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	case *seed == 0:
 		return usageErr("--seed 0: use any other number")
 	}
+	var startAt time.Time
+	if *start != "" {
+		t, err := time.Parse(time.RFC3339, *start)
+		if err != nil {
+			return usageErr("--start %q: expected an RFC 3339 instant like 2026-01-05T10:00:00-05:00", *start)
+		}
+		startAt = t
+	}
 	if *control != "" {
 		if err := checkLoopback(*control); err != nil {
 			return usageErr("--control %s: %v", *control, err)
@@ -99,7 +111,7 @@ func serveGateway(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 
 	sim, err := ibsim.Start(ibsim.Config{Addr: *listen, ServerVersion: *version, Seed: *seed, Speed: *speed,
-		MaxClients: *maxClients, Logger: slog.New(handler)})
+		MaxClients: *maxClients, Logger: slog.New(handler), Start: startAt, LoginZone: *loginZone, DateStyle: *dateStyle})
 	if err != nil {
 		return usageErr("%v", err)
 	}

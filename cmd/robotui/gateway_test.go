@@ -39,6 +39,11 @@ func TestGatewayFlags(t *testing.T) {
 		{"no clients", []string{"--max-clients", "0"}, 2, "--max-clients"},
 		{"bad log format", []string{"--log-format", "xml"}, 2, "--log-format"},
 		{"bad listen address", []string{"--listen", "127.0.0.1:notaport"}, 2, "notaport"},
+		{"bad start", []string{"--start", "monday 10am"}, 2, "--start"},
+		{"bad login zone", []string{"--listen", "127.0.0.1:0", "--login-zone", "Mars/Olympus"}, 2, "login zone"},
+		{"bad date style", []string{"--listen", "127.0.0.1:0", "--date-style", "fancy"}, 2, "date style"},
+		{"start, zone and style", []string{"--listen", "127.0.0.1:0", "--start", "2026-01-05T10:00:00-05:00",
+			"--login-zone", "Europe/London=Greenwich Mean Time", "--date-style", "spaced"}, 0, "robotui gateway: API on 127.0.0.1:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

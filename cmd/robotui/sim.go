@@ -29,11 +29,20 @@ var simFaultMenu = []simFault{
 	{"latency 300ms", ibsim.Fault{Kind: "latency", MS: 300}},
 	{"garbage frame", ibsim.Fault{Kind: "garbage"}},
 	{"oversized frame", ibsim.Fault{Kind: "oversized"}},
+	{"farm flap usfarm 5s (2103, then 2104)", ibsim.Fault{Kind: ibsim.FaultFarmFlap, Farm: "usfarm", For: ibsim.Duration(5 * time.Second)}},
+	{"farm flap ushmds 5s (2105, then 2106)", ibsim.Fault{Kind: ibsim.FaultFarmFlap, Farm: "ushmds", For: ibsim.Duration(5 * time.Second)}},
+	{"silence the first symbol 60s (no message)", ibsim.Fault{Kind: ibsim.FaultSilence, For: ibsim.Duration(60 * time.Second)}},
+	{"nightly reset (1100, 10182, 1102 after 15s)", ibsim.Fault{Kind: ibsim.FaultReset, Gap: ibsim.Duration(15 * time.Second)}},
+	{"competing session 10s (10197)", ibsim.Fault{Kind: ibsim.FaultCompeting, For: ibsim.Duration(10 * time.Second)}},
 	{"clear all faults", ibsim.Fault{Kind: "clear"}},
 }
 
-// simFaults lets the engine's fault menu reach the in-process simulator.
-type simFaults struct{ sim *ibsim.Server }
+// simFaults lets the engine's fault menu reach the in-process simulator; a
+// silence without symbols silences the watchlist's first.
+type simFaults struct {
+	sim     *ibsim.Server
+	symbols []string
+}
 
 func (f simFaults) FaultNames() []string {
 	names := make([]string, len(simFaultMenu))
@@ -52,7 +61,11 @@ func (f simFaults) InjectFault(name string) (string, error) {
 			f.sim.ClearFaults()
 			return "faults cleared", nil
 		}
-		return "fault injected: " + name, f.sim.Inject(sf.fault)
+		fault := sf.fault
+		if fault.Kind == ibsim.FaultSilence && len(fault.Symbols) == 0 && len(f.symbols) > 0 {
+			fault.Symbols = f.symbols[:1]
+		}
+		return "fault injected: " + name, f.sim.Inject(fault)
 	}
 	return "", fmt.Errorf("unknown fault %q", name)
 }

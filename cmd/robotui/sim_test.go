@@ -16,7 +16,7 @@ func TestSimFaultMenuActive(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sim.Close() })
-	f := simFaults{sim}
+	f := simFaults{sim: sim}
 	names := f.FaultNames()
 	pick := func(prefix string) string {
 		i := slices.IndexFunc(names, func(n string) bool { return strings.HasPrefix(n, prefix) })

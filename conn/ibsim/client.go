@@ -119,7 +119,7 @@ func (c *client) readLoop() error {
 	}
 	c.version.Store(int32(v))
 	c.s.helloAnswered(c, h)
-	c.enqueue(outItem{data: wire.ServerHello{Version: v, Time: helloTime(c.s.clock.Now())}.Append(nil), due: c.s.due()})
+	c.enqueue(outItem{data: wire.ServerHello{Version: v, Time: c.s.cfg.dates.hello(c.s.clock.Now())}.Append(nil), due: c.s.due()})
 	for {
 		payload, err := fr.ReadFrame()
 		if err != nil {

@@ -29,8 +29,17 @@ type Config struct {
 	Symbols        []string      // default universe (DefaultSymbols)
 	UpdateInterval time.Duration // real time between live pushes, default 250ms (ignored with a ManualClock: pushes happen on Advance)
 	Logger         *slog.Logger  // nil = discard
+	// LoginZone is the gateway's login zone: an IANA name, optionally
+	// "=label" for the text its handshake reply writes ("Europe/London=Greenwich
+	// Mean Time"; without a label the zone's abbreviation, "EST"). Text
+	// dates are in it. Default "America/New_York".
+	LoginZone string
+	// DateStyle is how formatDate 1 writes intraday bar dates: DateZoned
+	// (default) or DateSpaced.
+	DateStyle string
 
 	wallNow func() time.Time // wall clock for pacing windows; tests replace it
+	dates   dates
 }
 
 func (cfg Config) withDefaults() (Config, error) {
@@ -86,5 +95,10 @@ func (cfg Config) withDefaults() (Config, error) {
 	if c.wallNow == nil {
 		c.wallNow = time.Now
 	}
+	d, err := newDates(c.LoginZone, c.DateStyle)
+	if err != nil {
+		return c, err
+	}
+	c.dates = d
 	return c, nil
 }

@@ -83,6 +83,10 @@ func TestControlFaults(t *testing.T) {
 		{`{"kind":"latency","ms":50}`, true},
 		{`{"kind":"hold","on":true}`, true},
 		{`{"kind":"max_clients","n":3}`, true},
+		{`{"kind":"farm_flap","farm":"usfarm","for":"5s"}`, true},
+		{`{"kind":"silence","symbols":["AAPL"],"for":"60s"}`, true},
+		{`{"kind":"reset","gap":"15s"}`, true},
+		{`{"kind":"competing_session","for":"10s"}`, true},
 	}
 	s, h := controlServer(t)
 	for _, tt := range good {
@@ -124,6 +128,11 @@ func TestControlRejectsBadRequests(t *testing.T) {
 		{"POST", "/faults", `{"kind":"latency","ms":-5}`, 400},
 		{"POST", "/faults", `{"kind":"max_clients","n":0}`, 400},
 		{"POST", "/faults", `{"kind":"hold","on":"yes"}`, 400},
+		{"POST", "/faults", `{"kind":"farm_flap","farm":"moonfarm"}`, 400},
+		{"POST", "/faults", `{"kind":"farm_flap"}`, 400},
+		{"POST", "/faults", `{"kind":"silence","symbols":[]}`, 400},
+		{"POST", "/faults", `{"kind":"silence","symbols":["NOPE1"]}`, 400},
+		{"POST", "/faults", `{"kind":"reset","gap":"2h"}`, 400},
 		{"POST", "/faults", `{"kind":"drop","colour":"red"}`, 400},
 		{"POST", "/faults", `{"kind":"drop"}{"kind":"drop"}`, 400},
 		{"POST", "/faults", `[{"kind":"drop"}]`, 400},

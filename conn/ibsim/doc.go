@@ -11,8 +11,9 @@
 // after Close.
 //
 // Choices worth knowing:
-//   - Bars run 24/7 (useRTH is ignored) so the demo is alive at any hour;
-//     every whatToShow gives the same trade bars. Bars of a day or longer are
+//   - Bars run 24/7; a useRTH request gets those of regular hours only
+//     (9:30-16:00 New York, Monday to Friday, no holidays), and "N D" is
+//     then the last N sessions. Every whatToShow gives the same trade bars. Bars of a day or longer are
 //     aligned to the Unix epoch in UTC: a week is 7 days from a Thursday, a
 //     month 30 days. formatDate 2 gives epoch seconds for every bar size.
 //   - A hello outside 100..its max is closed without an answer. Messages it

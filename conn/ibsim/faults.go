@@ -9,16 +9,20 @@ import (
 
 // Fault kinds (DESIGN.md, "Contracts that scripts rely on").
 const (
-	FaultDrop           = "drop"            // drop every client now; Mode "fin" (default) or "rst"
-	FaultStall          = "stall"           // answer nothing, sockets kept; For (0: until cleared); All: new clients too
-	FaultHandshakeStall = "handshake_stall" // new connections accepted, never answered; For
-	FaultDown           = "down"            // listener closed and every client dropped; back after For
-	FaultCodes          = "codes"           // send system Codes to every session, Gap apart
-	FaultGarbage        = "garbage"         // one undecodable frame to every client
-	FaultOversized      = "oversized"       // a length prefix above 0xFFFFFF to every client, then silence
-	FaultLatency        = "latency"         // delay every reply by MS milliseconds (0 ends it)
-	FaultHold           = "hold"            // On: never close our side after a client closes
-	FaultMaxClients     = "max_clients"     // lower (or raise) the session limit to N
+	FaultDrop           = "drop"              // drop every client now; Mode "fin" (default) or "rst"
+	FaultStall          = "stall"             // answer nothing, sockets kept; For (0: until cleared); All: new clients too
+	FaultHandshakeStall = "handshake_stall"   // new connections accepted, never answered; For
+	FaultDown           = "down"              // listener closed and every client dropped; back after For
+	FaultCodes          = "codes"             // send system Codes to every session, Gap apart
+	FaultGarbage        = "garbage"           // one undecodable frame to every client
+	FaultOversized      = "oversized"         // a length prefix above 0xFFFFFF to every client, then silence
+	FaultLatency        = "latency"           // delay every reply by MS milliseconds (0 ends it)
+	FaultHold           = "hold"              // On: never close our side after a client closes
+	FaultMaxClients     = "max_clients"       // lower (or raise) the session limit to N
+	FaultFarmFlap       = "farm_flap"         // Farm reports broken; the live data it serves stops until asked again; OK after For
+	FaultSilence        = "silence"           // live updates for Symbols stop, with no message, for For
+	FaultReset          = "reset"             // nightly reset: 1100, 10182 on every keepUpToDate request, 1102 after Gap (default 15s)
+	FaultCompeting      = "competing_session" // 10197 on every data request while it lasts (For); live updates stop
 )
 
 // ErrBadFault is an unknown fault kind or a bad value for it.
@@ -61,6 +65,9 @@ type Fault struct {
 	MS    int      `json:"ms,omitempty"`
 	On    bool     `json:"on,omitempty"`
 	N     int      `json:"n,omitempty"`
+	// Farm names the farm of a farm_flap: usfarm, ushmds, secdefil, usfuture, eufarm, cashhmds.
+	Farm    string   `json:"farm,omitempty"`
+	Symbols []string `json:"symbols,omitempty"`
 }
 
 // systemCodes are the codes a "codes" fault may send, with IB's texts.
@@ -112,7 +119,8 @@ func (f Fault) validate() error {
 		if f.N < 1 || f.N > 10_000 {
 			return bad("n %d must be within 1..10000", f.N)
 		}
-	case FaultStall, FaultHandshakeStall, FaultDown, FaultGarbage, FaultOversized, FaultHold:
+	case FaultStall, FaultHandshakeStall, FaultDown, FaultGarbage, FaultOversized, FaultHold,
+		FaultFarmFlap, FaultSilence, FaultReset, FaultCompeting:
 	default:
 		return fmt.Errorf("%w: unknown kind %q", ErrBadFault, f.Kind)
 	}

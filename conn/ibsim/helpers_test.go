@@ -154,7 +154,7 @@ func connect(t testing.TB, s *Server, id int) *tclient {
 		t.Fatalf("hello: %v", err)
 	}
 	c.send(&wire.StartAPI{ClientID: id})
-	c.until(isCode(2158))
+	c.until(isCode(2107)) // the last farm notice of the login
 	return c
 }
 

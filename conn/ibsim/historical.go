@@ -14,7 +14,10 @@ type histSub struct {
 	ser        *series
 	size       int64 // seconds
 	formatDate int
-	lastStart  int64 // start of the bar last sent (pusher-owned once registered)
+	rth        bool   // useRTH: regular-hours bars only
+	dates      *dates // the server's
+	lastStart  int64  // start of the bar last sent (pusher-owned once registered)
+	stopped    bool   // a farm serving it broke: silent until asked again (guarded by s.mu)
 }
 
 var whatToShow = map[string]bool{
@@ -33,6 +36,9 @@ func (s *Server) reqHistorical(c *client, m *wire.ReqHistoricalData) {
 	ser := s.resolve(m.Contract)
 	if ser == nil {
 		c.send(s.errMsg(m.ReqID, 200, textNoSecDef))
+		return
+	}
+	if s.refuseCompeting(c, m.ReqID) {
 		return
 	}
 	size, err := ParseBarSize(m.BarSize)
@@ -72,6 +78,11 @@ func (s *Server) reqHistorical(c *client, m *wire.ReqHistoricalData) {
 	}
 	sz := int64(size / time.Second)
 	from := end.Add(-dur)
+	if m.UseRTH {
+		if f, ok := rthFrom(end, m.Duration); ok {
+			from = f
+		}
+	}
 	first := ceilDiv(from.Unix(), sz) * sz
 	cur := floorDiv(end.Unix(), sz) * sz
 	n := max(0, (cur-first)/sz)
@@ -82,7 +93,19 @@ func (s *Server) reqHistorical(c *client, m *wire.ReqHistoricalData) {
 		c.send(s.errMsg(m.ReqID, 162, "Historical Market Data Service error message:Time length exceed max."))
 		return
 	}
-	if n == 0 {
+	d := &s.cfg.dates
+	hd := &wire.HistoricalData{ReqID: m.ReqID, Start: d.period(from), End: d.period(end), Bars: make([]wire.Bar, 0, n)}
+	for st := first; st < cur; st += sz {
+		if !m.UseRTH || inRTH(st, sz) {
+			hd.Bars = append(hd.Bars, ser.bar(sz, st, st+sz))
+			hd.Bars[len(hd.Bars)-1].Date = d.bar(st, sz, m.FormatDate)
+		}
+	}
+	if live && (!m.UseRTH || inRTH(cur, sz)) {
+		hd.Bars = append(hd.Bars, ser.bar(sz, cur, end.Unix()))
+		hd.Bars[len(hd.Bars)-1].Date = d.bar(cur, sz, m.FormatDate)
+	}
+	if len(hd.Bars) == 0 {
 		c.send(s.errMsg(m.ReqID, 162, fmt.Sprintf("Historical Market Data Service error message:HMDS query returned no data: %s@%s %s", ser.in.symbol, m.Contract.Exchange, what)))
 		return
 	}
@@ -96,16 +119,6 @@ func (s *Server) reqHistorical(c *client, m *wire.ReqHistoricalData) {
 		c.send(s.errMsg(m.ReqID, 162, textPacing))
 		return
 	}
-	hd := &wire.HistoricalData{ReqID: m.ReqID, Start: formatIBTime(from), End: formatIBTime(end), Bars: make([]wire.Bar, 0, n)}
-	for st := first; st < cur; st += sz {
-		hd.Bars = append(hd.Bars, ser.bar(sz, st, st+sz))
-	}
-	if live {
-		hd.Bars = append(hd.Bars, ser.bar(sz, cur, end.Unix()))
-	}
-	for i := range hd.Bars {
-		hd.Bars[i].Date = formatBarDate(first+int64(i)*sz, sz, m.FormatDate)
-	}
 	msgs := []wire.Message{hd}
 	if c.version.Load() >= wire.VersionHistoricalDataEnd {
 		msgs = append(msgs, &wire.HistoricalDataEnd{ReqID: m.ReqID, Start: hd.Start, End: hd.End})
@@ -117,7 +130,8 @@ func (s *Server) reqHistorical(c *client, m *wire.ReqHistoricalData) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if m.KeepUpToDate && !c.out.isClosed() {
-		c.hist[m.ReqID] = &histSub{reqID: m.ReqID, ser: ser, size: sz, formatDate: m.FormatDate, lastStart: cur}
+		c.hist[m.ReqID] = &histSub{reqID: m.ReqID, ser: ser, size: sz, formatDate: m.FormatDate, rth: m.UseRTH,
+			dates: d, lastStart: cur, stopped: s.histFarmBrokenLocked()}
 		s.bumpLocked()
 	}
 	if !c.tryEnqueue(it) {

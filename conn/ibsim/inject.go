@@ -10,6 +10,10 @@ type faultState struct {
 	stall, hsStall, down, codes *activeFault
 	latency, maxClients         *Fault
 	hold                        bool
+
+	flaps                     map[string]*activeFault // farm_flap, by farm
+	silence, reset, competing *activeFault
+	silenced                  map[string]bool // the symbols of silence
 }
 
 // activeFault is a fault with a timer or sequence that stop cancels.
@@ -30,13 +34,16 @@ func (s *Server) Inject(f Fault) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
+	if err := f.validateData(s.market); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
 		return ErrClosed
 	}
 	s.log.Info("fault injected", "kind", f.Kind, "mode", f.Mode, "for", time.Duration(f.For), "all", f.All,
-		"codes", f.Codes, "gap", time.Duration(f.Gap), "ms", f.MS, "on", f.On, "n", f.N)
+		"codes", f.Codes, "gap", time.Duration(f.Gap), "ms", f.MS, "on", f.On, "n", f.N, "farm", f.Farm, "symbols", f.Symbols)
 	switch f.Kind {
 	case FaultDrop:
 		s.dropAllLocked(f.Mode == "rst")
@@ -78,6 +85,14 @@ func (s *Server) Inject(f Fault) error {
 	case FaultMaxClients:
 		s.maxClients = f.N
 		s.flt.maxClients = &f
+	case FaultFarmFlap:
+		s.flapLocked(f)
+	case FaultSilence:
+		s.silenceLocked(f)
+	case FaultReset:
+		s.resetLocked(f)
+	case FaultCompeting:
+		s.competingLocked(f)
 	}
 	s.bumpLocked()
 	return nil
@@ -101,6 +116,7 @@ func (s *Server) ClearFaults() {
 	}
 	s.flt.codes.end()
 	s.flt.codes = nil
+	s.clearDataFaultsLocked()
 	for c := range s.clients {
 		c.paused = false
 	}
@@ -271,5 +287,5 @@ func (s *Server) faultsLocked() []Fault {
 	if s.flt.maxClients != nil {
 		out = append(out, *s.flt.maxClients)
 	}
-	return out
+	return append(out, s.dataFaultsLocked()...)
 }

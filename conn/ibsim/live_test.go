@@ -168,8 +168,8 @@ func TestRequestErrors(t *testing.T) {
 	c.send(&wire.ReqHistoricalData{ReqID: 2, Contract: aapl, EndDateTime: "20240301 10:00:00 US/Eastern", BarSize: "1 hour", Duration: "1 D", WhatToShow: "TRADES", FormatDate: 1})
 	got := c.until(isType[*wire.HistoricalData])
 	hd := got[len(got)-1].(*wire.HistoricalData)
-	if len(hd.Bars) != 24 || hd.Bars[23].Date != "20240301 09:00:00" {
-		t.Errorf("past end date: %d bars ending %q, want 24 ending 20240301 09:00:00", len(hd.Bars), hd.Bars[len(hd.Bars)-1].Date)
+	if len(hd.Bars) != 24 || hd.Bars[23].Date != "20240301 09:00:00 US/Eastern" {
+		t.Errorf("past end date: %d bars ending %q, want 24 ending 20240301 09:00:00 US/Eastern", len(hd.Bars), hd.Bars[len(hd.Bars)-1].Date)
 	}
 	// A duplicate live request id is refused; the first keeps streaming.
 	c.send(histReq(3, "AAPL", "5 mins", "1 D", true, 2))

@@ -116,7 +116,7 @@ func checkHistoricalAnswer(t *testing.T, msgs []wire.Message, v int) {
 			if len(hd.Bars) != 289 {
 				t.Errorf("1 D of 5 mins: %d bars, want 288 complete + 1 partial", len(hd.Bars))
 			}
-			if d := hd.Bars[0].Date; len(d) != len("20240303 14:30:00") {
+			if d := hd.Bars[0].Date; len(d) != len("20240303 14:30:00 US/Eastern") || d[17:] != " US/Eastern" {
 				t.Errorf("formatDate 1 date %q", d)
 			}
 			if (v < wire.VersionHistoricalDataEnd) != (hd.Start != "") {

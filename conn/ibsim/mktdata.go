@@ -16,16 +16,18 @@ const (
 
 // mktSub is a streaming REQ_MKT_DATA.
 type mktSub struct {
-	reqID int
-	ser   *series
-	last  *tickState // what was last sent (pusher-owned once registered)
+	reqID   int
+	ser     *series
+	last    *tickState // what was last sent (pusher-owned once registered)
+	stopped bool       // its farm broke: silent until asked again (guarded by s.mu)
 }
 
 // rtbSub is a REQ_REAL_TIME_BARS: one 5-second bar as each completes.
 type rtbSub struct {
-	reqID int
-	ser   *series
-	next  int64 // start of the next bar to send (pusher-owned once registered)
+	reqID   int
+	ser     *series
+	next    int64 // start of the next bar to send (pusher-owned once registered)
+	stopped bool  // its farm broke: silent until asked again (guarded by s.mu)
 }
 
 // tickState is one quote: what TICK_PRICE and TICK_SIZE carry.
@@ -86,6 +88,9 @@ func (s *Server) reqMktData(c *client, m *wire.ReqMktData) {
 		c.send(s.errMsg(m.ReqID, 200, textNoSecDef))
 		return
 	}
+	if !m.Snapshot && !m.RegulatorySnapshot && s.refuseCompeting(c, m.ReqID) {
+		return
+	}
 	q := quoteAt(ser, s.clock.Now())
 	if m.Snapshot || m.RegulatorySnapshot {
 		end := &wire.Unknown{ID: msgTickSnapshotEnd, Payload: []byte("57\x001\x00" + strconv.Itoa(m.ReqID) + "\x00")}
@@ -102,7 +107,7 @@ func (s *Server) reqMktData(c *client, m *wire.ReqMktData) {
 	case c.out.isClosed():
 	default:
 		c.send(q.messages(m.ReqID, nil)...)
-		c.mkt[m.ReqID] = &mktSub{reqID: m.ReqID, ser: ser, last: &q}
+		c.mkt[m.ReqID] = &mktSub{reqID: m.ReqID, ser: ser, last: &q, stopped: s.mdFarmBrokenLocked()}
 		s.mktLines++
 		s.bumpLocked()
 	}
@@ -112,6 +117,9 @@ func (s *Server) reqRealTimeBars(c *client, m *wire.ReqRealTimeBars) {
 	ser := s.resolve(m.Contract)
 	if ser == nil {
 		c.send(s.errMsg(m.ReqID, 200, textNoSecDef))
+		return
+	}
+	if s.refuseCompeting(c, m.ReqID) {
 		return
 	}
 	if m.BarSize != rtBarSize {
@@ -126,7 +134,7 @@ func (s *Server) reqRealTimeBars(c *client, m *wire.ReqRealTimeBars) {
 		c.send(s.duplicate(m.ReqID))
 	case c.out.isClosed():
 	default:
-		c.rtb[m.ReqID] = &rtbSub{reqID: m.ReqID, ser: ser, next: floorDiv(now, rtBarSize) * rtBarSize}
+		c.rtb[m.ReqID] = &rtbSub{reqID: m.ReqID, ser: ser, next: floorDiv(now, rtBarSize) * rtBarSize, stopped: s.mdFarmBrokenLocked()}
 		s.bumpLocked()
 	}
 }

@@ -119,24 +119,79 @@ func loadZone(name string) (*time.Location, error) {
 	return time.LoadLocation(name)
 }
 
-// formatBarDate writes a bar's start: daily and longer bars as their date
+// Date styles for formatDate 1 (Config.DateStyle).
+const (
+	DateZoned  = "zoned"  // "20260402 09:30:00 US/Eastern": the login zone named, as current gateways write
+	DateSpaced = "spaced" // "20230413  16:31:22": two spaces, no zone, in the login zone, as older gateways write
+)
+
+// dates writes the gateway's times: in the login zone, named as the
+// handshake reply and the bar dates name it.
+type dates struct {
+	loc    *time.Location
+	label  string // the handshake reply's zone text; "" writes the zone's abbreviation
+	name   string // the zone named after a zoned bar date
+	spaced bool
+}
+
+// newDates reads Config.LoginZone: an IANA zone, optionally "=label" for
+// the text of the handshake reply ("Europe/London=Greenwich Mean Time").
+func newDates(loginZone, style string) (dates, error) {
+	zone, label, _ := strings.Cut(loginZone, "=")
+	zone = strings.TrimSpace(zone)
+	if zone == "" {
+		zone = "America/New_York"
+	}
+	loc, err := loadZone(zone)
+	if err != nil {
+		return dates{}, fmt.Errorf("ibsim: login zone %q: %w", clip(zone), err)
+	}
+	if strings.ContainsAny(label, "\x00") || len(label) > 64 {
+		return dates{}, fmt.Errorf("ibsim: login zone label %q: at most 64 bytes, no NUL", clip(label))
+	}
+	d := dates{loc: loc, label: strings.TrimSpace(label), name: loc.String()}
+	if zone == "America/New_York" || zone == "US/Eastern" {
+		d.name = "US/Eastern" // what real gateways write
+	}
+	switch style {
+	case "", DateZoned:
+	case DateSpaced:
+		d.spaced = true
+	default:
+		return dates{}, fmt.Errorf("ibsim: date style %q: must be %q or %q", clip(style), DateZoned, DateSpaced)
+	}
+	return d, nil
+}
+
+// bar writes a bar's start: daily and longer bars as their date
 // "yyyymmdd" whatever formatDate says, as real gateways do; intraday bars as
-// epoch seconds (formatDate 2) or New York text (formatDate 1).
-func formatBarDate(start, size int64, formatDate int) string {
+// epoch seconds (formatDate 2) or text in the login zone (formatDate 1).
+func (d *dates) bar(start, size int64, formatDate int) string {
 	if size >= secondsPerDay {
 		return time.Unix(start, 0).UTC().Format("20060102")
 	}
 	if formatDate == 2 {
 		return strconv.FormatInt(start, 10)
 	}
-	return time.Unix(start, 0).In(newYork).Format("20060102 15:04:05")
+	t := time.Unix(start, 0).In(d.loc)
+	if d.spaced {
+		return t.Format("20060102  15:04:05")
+	}
+	return t.Format("20060102 15:04:05") + " " + d.name
 }
 
-// formatIBTime writes a period bound "yyyymmdd hh:mm:ss" in New York time.
-func formatIBTime(t time.Time) string { return t.In(newYork).Format("20060102 15:04:05") }
+// period writes a period bound "yyyymmdd hh:mm:ss" in the login zone.
+func (d *dates) period(t time.Time) string { return t.In(d.loc).Format("20060102 15:04:05") }
 
-// helloTime writes the connection time of the server's hello.
-func helloTime(t time.Time) string { return t.In(newYork).Format("20060102 15:04:05 MST") }
+// hello writes the connection time of the server's hello, e.g.
+// "20230228 17:24:14 EST".
+func (d *dates) hello(t time.Time) string {
+	t = t.In(d.loc)
+	if d.label != "" {
+		return t.Format("20060102 15:04:05") + " " + d.label
+	}
+	return t.Format("20060102 15:04:05 MST")
+}
 
 func clip(s string) string {
 	if len(s) > 40 {

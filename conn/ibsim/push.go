@@ -55,13 +55,19 @@ func (s *Server) pushOnce() {
 		}
 		j := pushJob{c: c}
 		for _, h := range c.hist {
-			j.hist = append(j.hist, h)
+			if !h.stopped && !s.silencedLocked(h.ser) {
+				j.hist = append(j.hist, h)
+			}
 		}
 		for _, m := range c.mkt {
-			j.mkt = append(j.mkt, m)
+			if !m.stopped && !s.silencedLocked(m.ser) {
+				j.mkt = append(j.mkt, m)
+			}
 		}
 		for _, r := range c.rtb {
-			j.rtb = append(j.rtb, r)
+			if !r.stopped && !s.silencedLocked(r.ser) {
+				j.rtb = append(j.rtb, r)
+			}
 		}
 		if len(j.hist)+len(j.mkt)+len(j.rtb) > 0 {
 			jobs = append(jobs, j)
@@ -93,15 +99,20 @@ func (h *histSub) push(msgs []wire.Message, now int64) []wire.Message {
 	cur := floorDiv(now, h.size) * h.size
 	from := max(h.lastStart, cur-maxCatchUp*h.size)
 	for st := from; st < cur; st += h.size {
-		msgs = append(msgs, h.update(st, st+h.size))
+		if !h.rth || inRTH(st, h.size) {
+			msgs = append(msgs, h.update(st, st+h.size))
+		}
 	}
 	h.lastStart = max(h.lastStart, cur)
+	if h.rth && !inRTH(cur, h.size) {
+		return msgs
+	}
 	return append(msgs, h.update(cur, now))
 }
 
 func (h *histSub) update(start, asOf int64) wire.Message {
 	b := h.ser.bar(h.size, start, asOf)
-	b.Date = formatBarDate(start, h.size, h.formatDate)
+	b.Date = h.dates.bar(start, h.size, h.formatDate)
 	return &wire.HistoricalDataUpdate{ReqID: h.reqID, Bar: b}
 }
 

@@ -126,14 +126,12 @@ func (s *Server) startAPI(c *client, m *wire.StartAPI) {
 	orderID := s.nextOrderID
 	s.log.Info("session ready", "addr", c.addr, "client_id", c.id, "version", c.version.Load())
 	s.bumpLocked()
+	notices := s.loginNoticesLocked()
 	s.mu.Unlock()
-	c.send(
+	c.send(append([]wire.Message{
 		&wire.ManagedAccts{Accounts: strings.Join(s.cfg.Accounts, ",")},
 		&wire.NextValidID{OrderID: orderID},
-		s.errMsg(-1, 2104, "Market data farm connection is OK:usfarm"),
-		s.errMsg(-1, 2106, "HMDS data farm connection is OK:ushmds"),
-		s.errMsg(-1, 2158, "Sec-def data farm connection is OK:secdefil"),
-	)
+	}, notices...)...)
 }
 
 func (s *Server) errMsg(reqID, code int, text string) *wire.ErrMsg {

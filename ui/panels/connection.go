@@ -59,18 +59,24 @@ func connectionBody(th *theme.Theme, s *engine.Snapshot, have bool, w int) []str
 		third = append([]Field{{"bad frames", Count(c.BadFrames), th.BoldBad}}, third...)
 	}
 	// The reason is shown whole: with its label in two lines, else without
-	// it, else (while not up, when uptime says nothing) in three. The drop
+	// it, else (while not up, when uptime says nothing) in three. While up,
+	// the gateway's farms take the last line once reported; else the drop
 	// counts take a line left over.
+	showFarms := len(s.Farms) > 0 && c.State.Up()
+	n := 2
+	if showFarms {
+		n = 1
+	}
 	reason := cmp.Or(c.Cause.Phrase(), "—")
-	label, wrapped := "reason ", wrapWhole("reason "+reason, w, 2)
+	label, wrapped := "reason ", wrapWhole("reason "+reason, w, n)
 	if wrapped == nil {
-		label, wrapped = "", wrapWhole(reason, w, 2)
+		label, wrapped = "", wrapWhole(reason, w, n)
 	}
 	if wrapped == nil && !c.State.Up() {
 		wrapped = wrapWhole(reason, w, 3)
 	}
 	if wrapped == nil {
-		label, wrapped = "reason ", Wrap("reason "+reason, w, 2)
+		label, wrapped = "reason ", Wrap("reason "+reason, w, n)
 	}
 	if len(wrapped) < 3 {
 		flowed, _ := Flow(th, []Field{uptime, reconnects}, w, 1)
@@ -87,7 +93,10 @@ func connectionBody(th *theme.Theme, s *engine.Snapshot, have bool, w int) []str
 		}
 		lines = append(lines, l.String())
 	}
-	if len(wrapped) < 2 && len(c.ByCause) > 0 {
+	switch {
+	case showFarms:
+		lines = append(lines, farmRow(th, s, w))
+	case len(wrapped) < 2 && len(c.ByCause) > 0:
 		lines = append(lines, NewLine(w).Add(th.Muted, "drops ").Add(th.Normal, byCause(c.ByCause)).String())
 	}
 	return lines
@@ -101,6 +110,29 @@ func wrapWhole(s string, w, n int) []string {
 		return nil
 	}
 	return lines
+}
+
+// farmRow is "farms ✗usfarm 12s ✓ushmds ✓secdefil ·eufarm": broken farms
+// first, with how long, so they stand out on a narrow panel.
+func farmRow(th *theme.Theme, s *engine.Snapshot, w int) string {
+	rank := map[conn.FarmState]int{conn.FarmBroken: 0, conn.FarmConnecting: 1, conn.FarmOK: 2, conn.FarmInactive: 3}
+	farms := append([]conn.Farm(nil), s.Farms...)
+	sort.SliceStable(farms, func(i, j int) bool { return rank[farms[i].State] < rank[farms[j].State] })
+	l := NewLine(w).Add(th.Muted, "farms")
+	for _, f := range farms {
+		l.Space(1)
+		switch f.State {
+		case conn.FarmBroken:
+			l.Add(th.BoldBad, "✗"+f.Name+" "+Age(s.At.Sub(f.Since)))
+		case conn.FarmConnecting:
+			l.Add(th.Warn, "…"+f.Name)
+		case conn.FarmOK:
+			l.Add(th.Good, "✓"+f.Name)
+		default:
+			l.Add(th.Muted, "·"+f.Name)
+		}
+	}
+	return l.String()
 }
 
 // seconds is a short wait with tenths: "2.5s", "0.0s", "1m05s".

@@ -63,6 +63,9 @@ func Header(th *theme.Theme, title string, s *engine.Snapshot, have bool, w int)
 
 	zone := Zone(s)
 	now := s.At.In(zone)
+	if !s.Market.Now.IsZero() {
+		now = s.Market.Now.In(zone) // the market clock is the gateway's
+	}
 	l2.Add(th.Muted, ZoneName(zone)+" ").Add(th.Bold, now.Format("15:04:05")).Add(th.Muted, now.Format(" Mon 2 Jan"))
 	sep(l2)
 	marketLine(th, l2, s, zone)
@@ -85,9 +88,13 @@ func marketLine(th *theme.Theme, l *Line, s *engine.Snapshot, zone *time.Locatio
 		return
 	}
 	next := m.NextChange.In(zone)
-	until := next.Sub(s.At)
+	clock := s.At
+	if !m.Now.IsZero() {
+		clock = m.Now
+	}
+	until := next.Sub(clock)
 	layout := "15:04"
-	if until >= 20*time.Hour || next.Day() != s.At.In(zone).Day() {
+	if until >= 20*time.Hour || next.Day() != clock.In(zone).Day() {
 		layout = "Mon 15:04"
 	}
 	l.Add(th.Muted, " · "+verb).Add(th.Normal, next.Format(layout)).Add(th.Muted, " (in "+Age(until)+")")

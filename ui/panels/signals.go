@@ -158,11 +158,11 @@ func statusPaint(th *theme.Theme, status string) theme.Paint {
 	switch status {
 	case "live":
 		return th.Good
-	case "queued", "backfilling":
+	case "queued", "backfilling", "recovering":
 		return th.Warn
 	case "stale":
 		return th.Orange
-	case "error":
+	case "error", engine.StatusSilent:
 		return th.Bad
 	}
 	return th.Muted

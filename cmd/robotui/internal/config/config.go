@@ -16,6 +16,7 @@ type Config struct {
 	Reconnect Reconnect `toml:"reconnect"`
 	Zombies   Zombies   `toml:"zombies"`
 	Watchlist Watchlist `toml:"watchlist"`
+	Data      Data      `toml:"data"`
 	Strategy  Strategy  `toml:"strategy"`
 	Log       Log       `toml:"log"`
 	Metrics   Metrics   `toml:"metrics"`
@@ -110,6 +111,14 @@ type Watchlist struct {
 	UseRTH bool `toml:"use_rth"`
 }
 
+// Data is the watch on the data itself, beyond the socket.
+type Data struct {
+	// SilentAfter is how long a live symbol may go without an update while the market is open
+	// before it is "silent" and its request is asked again; 0 turns the watch off, else >= 1s.
+	// Default 30s.
+	SilentAfter time.Duration `toml:"silent_after"`
+}
+
 // Strategy is the moving-average crossover computed on closed bars.
 type Strategy struct {
 	// Fast SMA period in bars, >= 1 and < Slow. Default 10.
@@ -144,6 +153,10 @@ type Sim struct {
 	Speed float64 `toml:"speed"`
 	// ServerVersion is the highest version the simulator negotiates, 100..200. Default 178.
 	ServerVersion int `toml:"server_version"`
+	// Start is the sim clock's first instant, RFC 3339 ("2026-01-05T10:00:00-05:00"), so that
+	// market hours can be had at any hour. Default "": now, or with --sim while the market is
+	// closed, the last regular session's first hour (the demo stays alive).
+	Start string `toml:"start"`
 }
 
 // Defaults returns the built-in settings; config.toml.example spells out the same values.
@@ -168,10 +181,11 @@ func Defaults() Config {
 			WhatToShow: "TRADES",
 			UseRTH:     true,
 		},
+		Data:     Data{SilentAfter: 30 * time.Second},
 		Strategy: Strategy{Fast: 10, Slow: 20},
 		Log:      Log{Format: "text", Level: "info", File: ""},
 		Metrics:  Metrics{Addr: "", AllowRemote: false},
-		Sim:      Sim{Seed: 1, Speed: 1.0, ServerVersion: 178},
+		Sim:      Sim{Seed: 1, Speed: 1.0, ServerVersion: 178, Start: ""},
 		Keys:     keys.DefaultBindings(),
 	}
 }

@@ -37,6 +37,9 @@ var whatToShow = []string{
 	"TRADES", "MIDPOINT", "BID", "ASK", "BID_ASK", "HISTORICAL_VOLATILITY", "OPTION_IMPLIED_VOLATILITY",
 }
 
+// offAtZero are the durations that 0 turns off.
+var offAtZero = map[string]bool{"data.silent_after": true}
+
 // intRanges are the integer settings' inclusive bounds.
 var intRanges = map[string][2]int{
 	"gateway.port": {1, 65535},
@@ -63,6 +66,7 @@ func (c Config) Validate(allowLive bool) error {
 	v.gateway(allowLive)
 	v.reconnect()
 	v.watchlist()
+	v.data()
 	v.strategy()
 	v.log()
 	v.metrics()
@@ -99,7 +103,7 @@ func (v *validator) bounds() {
 	for _, f := range fields {
 		switch x := f.get(v.c).(type) {
 		case time.Duration:
-			if x <= 0 {
+			if x <= 0 && !(x == 0 && offAtZero[f.key]) {
 				v.fail(f.key, nil, `expected a positive duration like "2s", got %s`, x)
 			}
 		case int:
@@ -196,6 +200,12 @@ func (v *validator) watchlist() {
 	}
 }
 
+func (v *validator) data() {
+	if d := v.c.Data.SilentAfter; d != 0 && d < time.Second {
+		v.fail("data.silent_after", nil, `expected 0 (off) or at least "1s", got %s`, d)
+	}
+}
+
 func (v *validator) strategy() {
 	s := v.c.Strategy
 	if s.Fast < 1 {
@@ -241,6 +251,17 @@ func (v *validator) sim() {
 	if s := v.c.Sim.Speed; !(s > 0 && s <= 10000) {
 		v.fail("sim.speed", nil, "expected a number above 0 and at most 10000, got %v", s)
 	}
+	if _, err := SimStart(v.c.Sim.Start); err != nil {
+		v.fail("sim.start", nil, `expected "" or an RFC 3339 instant like "2026-01-05T10:00:00-05:00", got %q`, clip(v.c.Sim.Start))
+	}
+}
+
+// SimStart reads sim.start: the zero time for "".
+func SimStart(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(time.RFC3339, s)
 }
 
 // keys applies ui/keys' rules, so that a file this accepts is one the console accepts.

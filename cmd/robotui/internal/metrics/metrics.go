@@ -118,10 +118,14 @@ var (
 	descBars      = prometheus.NewDesc("robotui_symbol_bars", "Closed bars held per symbol.", []string{"symbol"}, nil)
 	descLast      = prometheus.NewDesc("robotui_symbol_last", "Last price per symbol.", []string{"symbol"}, nil)
 	descTraffic   = prometheus.NewDesc("robotui_gateway_messages_total", "Messages exchanged with the gateway.", []string{"direction"}, nil)
+	descFarm      = prometheus.NewDesc("robotui_farm_state", "1 for each data farm's current state (ok, broken, inactive, connecting).", []string{"farm", "kind", "state"}, nil)
+	descSilent    = prometheus.NewDesc("robotui_symbol_silent", "1 while a symbol's live data is silent (no update for data.silent_after while the market is open).", []string{"symbol"}, nil)
 )
 
+var farmStates = []conn.FarmState{conn.FarmOK, conn.FarmBroken, conn.FarmInactive, conn.FarmConnecting}
+
 func (c snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descState, descReconn, descSockets, descZombies, descListening, descLeaks, descSignal, descBars, descLast, descTraffic} {
+	for _, d := range []*prometheus.Desc{descState, descReconn, descSockets, descZombies, descListening, descLeaks, descSignal, descBars, descLast, descTraffic, descFarm, descSilent} {
 		ch <- d
 	}
 }
@@ -164,6 +168,20 @@ func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descSignal, prometheus.GaugeValue, signalValue(row.Signal), row.Symbol)
 		ch <- prometheus.MustNewConstMetric(descBars, prometheus.GaugeValue, float64(row.Bars), row.Symbol)
 		ch <- prometheus.MustNewConstMetric(descLast, prometheus.GaugeValue, row.Last, row.Symbol)
+		silent := 0.0
+		if row.Status == engine.StatusSilent {
+			silent = 1
+		}
+		ch <- prometheus.MustNewConstMetric(descSilent, prometheus.GaugeValue, silent, row.Symbol)
+	}
+	for _, f := range s.Farms {
+		for _, st := range farmStates {
+			v := 0.0
+			if st == f.State {
+				v = 1
+			}
+			ch <- prometheus.MustNewConstMetric(descFarm, prometheus.GaugeValue, v, f.Name, f.Kind.String(), st.String())
+		}
 	}
 }
 
