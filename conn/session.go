@@ -566,6 +566,7 @@ type Stats struct {
 	BytesIn       uint64
 	BytesOut      uint64
 	BadFrames     uint64
+	NonFinite     uint64 // messages and bars rejected for a NaN or infinite value
 	Subscriptions int
 	Queued        int
 }
@@ -587,5 +588,6 @@ func (s *Session) Stats() Stats {
 	st.MsgsIn, st.MsgsOut = s.counters.MsgsIn.Load(), s.counters.MsgsOut.Load()
 	st.BytesIn, st.BytesOut = s.counters.BytesIn.Load(), s.counters.BytesOut.Load()
 	st.BadFrames = s.counters.BadFrames.Load()
+	st.NonFinite = s.counters.NonFinite.Load()
 	return st
 }

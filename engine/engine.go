@@ -22,6 +22,8 @@ type Engine struct {
 	syms         []*symbolState
 	bySymbol     map[string]*symbolState
 	events       *eventLog
+	flood        *floodGuard
+	counts       counters
 	scanner      *sockets.Scanner
 	once         bool // RunOnce: one backfill per symbol, signals written at the end
 
@@ -64,7 +66,8 @@ func New(opts Options) (*Engine, error) {
 		userObserver: opts.Session.Observer,
 		loc:          opts.Calendar.Location(),
 		bySymbol:     make(map[string]*symbolState, len(opts.Symbols)),
-		events:       newEventLog(opts.Log.Handler(), opts.EventHistory),
+		events:       newEventLog(opts.Log.Handler(), opts.EventHistory, opts.OnLogError),
+		flood:        newFloodGuard(),
 		scanner:      sockets.NewScanner(),
 		dirty:        make(chan struct{}, 1),
 		progress:     make(chan struct{}, 1),
@@ -161,12 +164,32 @@ func (e *Engine) Close() {
 	}
 	close(e.stopPub)
 	e.wgPub.Wait()
+	e.flushRepeats(true)
 	close(e.stopLog)
-	e.wgLog.Wait()
+	e.waitLog()
 	if e.started && !e.once {
 		e.publish(e.buildSnapshot())
 	}
 	close(e.snaps)
+}
+
+// waitLog waits for the log writer's last flush, but no longer than
+// FlushTimeout: a sink that blocks (stdout a full pipe, a stuck shipper)
+// must not hold the process after the session is closed. The writer is
+// then left behind, blocked in its write, to end with the process.
+func (e *Engine) waitLog() {
+	done := make(chan struct{})
+	go func() {
+		e.wgLog.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(e.opts.FlushTimeout)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		e.events.abandoned.Store(true)
+	}
 }
 
 // Snapshots delivers the latest snapshot, coalesced (a capacity-1 channel

@@ -32,6 +32,7 @@ func (e *Engine) publishLoop() {
 		case <-e.dirty:
 		case <-clock.C:
 			e.closeElapsedBars()
+			e.flushRepeats(false)
 		case <-prices.C:
 			if !e.pricesDirty.Load() {
 				continue
@@ -77,6 +78,8 @@ func (e *Engine) buildSnapshot() Snapshot {
 		Events:    e.events.lines(),
 		Sim:       e.opts.Sim,
 	}
+	e.counters(&s.Counters)
+	s.Counters.NonFinite = st.NonFinite
 	for i, p := range st.Pings {
 		s.Pings[i] = PingSample{At: p.At, RTT: p.RTT, OK: p.OK}
 	}

@@ -20,6 +20,7 @@ type Snapshot struct {
 	Symbols   []SymbolRow // watchlist order
 	Events    []EventLine // oldest first, the last few hundred
 	Sim       bool        // running against the built-in simulator: the fault menu is available
+	Counters  Counters
 }
 
 // ConnInfo is the session's state.
