@@ -25,7 +25,8 @@ type Engine struct {
 	flood        *floodGuard
 	counts       counters
 	scanner      *sockets.Scanner
-	once         bool // RunOnce: one backfill per symbol, signals written at the end
+	span         int64 // a bar's length in seconds; 0 when unknown
+	once         bool  // RunOnce: one backfill per symbol, signals written at the end
 
 	state     atomic.Uint32 // conn.State
 	everReady atomic.Bool
@@ -78,8 +79,9 @@ func New(opts Options) (*Engine, error) {
 		stopLog:      make(chan struct{}),
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
+	e.span = barSeconds(opts.Bars.BarSize)
 	for _, name := range opts.Symbols {
-		sym := newSymbolState(name, opts.Strategy, opts.MaxBars, opts.SignalHistory, barSeconds(opts.Bars.BarSize))
+		sym := newSymbolState(name, opts.Strategy, opts.MaxBars, opts.SignalHistory, e.span)
 		e.syms = append(e.syms, sym)
 		e.bySymbol[name] = sym
 	}

@@ -163,3 +163,29 @@ func TestNonFinitePricesNeverReachASeries(t *testing.T) {
 		})
 	}
 }
+
+func TestABarFromTheFutureIsRejected(t *testing.T) {
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC).Unix()
+	last := now - now%300
+	future := time.Date(2100, 1, 1, 15, 0, 0, 0, time.UTC).Unix()
+	addr := hostileGateway(t, now, "", func(reqID int) []wire.Message {
+		return []wire.Message{
+			&wire.HistoricalData{ReqID: reqID, Bars: append(bars5m(last-300, 10, -1), bars5m(future, 1, -1)...)},
+			&wire.HistoricalDataEnd{ReqID: reqID},
+			&wire.HistoricalDataUpdate{ReqID: reqID, Bar: bars5m(future+300, 1, -1)[0]},
+			&wire.HistoricalDataUpdate{ReqID: reqID, Bar: bars5m(last, 1, -1)[0]},     // the real forming bar
+			&wire.HistoricalDataUpdate{ReqID: reqID, Bar: bars5m(last+300, 1, -1)[0]}, // closes it
+		}
+	})
+	e := startAgainst(t, addr)
+	s := waitSnap(t, e, "the real bars merged", func(s Snapshot) bool {
+		return len(s.Symbols) == 1 && s.Symbols[0].BarTime.Unix() == last
+	})
+	if s.Counters.FutureBars != 2 {
+		t.Errorf("%d future bars counted, want 2 (one in the backfill, one update)", s.Counters.FutureBars)
+	}
+	bars, _ := e.ClosedBars("AAPL")
+	if n := len(bars); n != 11 || bars[n-1].Time.Unix() != last {
+		t.Errorf("%d closed bars ending %v, want 11 ending at the real forming bar", n, bars[n-1].Time)
+	}
+}

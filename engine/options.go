@@ -72,6 +72,7 @@ type Options struct {
 	OnLogError   func(error)              // called once, from the log writer, when the log sink first fails
 	ServerTime   func() (time.Time, bool) // the gateway's clock as last reported; default the session's (tests replace it)
 	Now          func() time.Time         // default time.Now
+	ClockRate    float64                  // how fast the gateway's clock runs against ours (the simulator's speed); default 1
 
 	// MaxBars bounds each symbol's series (oldest dropped); default 2000,
 	// raised to twice the strategy's lookback when that is larger.
@@ -153,6 +154,9 @@ func (o *Options) normalize() error {
 	}
 	if o.PublishEvery <= 0 {
 		o.PublishEvery = defaultPublishEvery
+	}
+	if !(o.ClockRate >= 1) {
+		o.ClockRate = 1
 	}
 	if o.Now == nil {
 		o.Now = time.Now
