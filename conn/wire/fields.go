@@ -101,9 +101,7 @@ func (s *Scanner) Int() int64 {
 func (s *Scanner) Int32() int {
 	v := s.Int()
 	if v > math.MaxInt32 || v < math.MinInt32 {
-		s.idx--
-		s.fail(strconv.AppendInt(nil, v, 10), "32-bit integer")
-		s.idx++
+		s.fail(strconv.AppendInt(nil, v, 10), "32-bit integer") // the field just read
 		return 0
 	}
 	return int(v)
@@ -140,9 +138,7 @@ func (s *Scanner) Float() float64 {
 func (s *Scanner) Price() float64 {
 	v := s.Float()
 	if s.err == nil && !finite(v) {
-		s.idx--
 		s.fail(strconv.AppendFloat(nil, v, 'g', -1, 64), "finite number")
-		s.idx++
 		s.err.(*FieldError).Err = ErrNonFinite
 		return 0
 	}

@@ -407,3 +407,20 @@ func TestNonFiniteBarValuesAreRejected(t *testing.T) {
 		}
 	}
 }
+
+func TestOutOfRangeIntNamesItsField(t *testing.T) {
+	var fe *FieldError
+	_, err := ParseServerHello([]byte("2147483648\x0020261126 12:00:00 EST\x00"))
+	if !errors.As(err, &fe) || fe.Index != 0 || fe.Want != "32-bit integer" || strings.Contains(err.Error(), "-1") {
+		t.Fatalf("2^31 server version: %v, want a FieldError at field 0", err)
+	}
+	_, err = DecodeServerMessage([]byte("4\x002\x002147483648\x00200\x00x\x00\x00"), 176) // an error's request id, field 2
+	if !errors.As(err, &fe) || fe.Index != 2 {
+		t.Errorf("2^31 request id: %v, want a FieldError at field 2", err)
+	}
+	s := NewScanner([]byte("2147483648\x00"))
+	s.Int32()
+	if !errors.As(s.Err(), &fe) || fe.Index != 0 {
+		t.Errorf("2^31 as the first field: %v, want field 0", s.Err())
+	}
+}
