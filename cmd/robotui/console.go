@@ -1,24 +1,20 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/mattn/go-isatty"
 
 	"github.com/robotui/robotui/cmd/robotui/internal/config"
+	"github.com/robotui/robotui/cmd/robotui/internal/httpserve"
 	"github.com/robotui/robotui/cmd/robotui/internal/metrics"
 	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/conn/ibsim"
@@ -60,7 +56,7 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	}
 	headless := f.noTUI || f.once || !isTerminal(stdout)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := watchSignals()
 	defer stop()
 
 	events, diag, closeLog, err := loggers(cfg, headless, stdout, stderr, env)
@@ -85,18 +81,27 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	}
 
 	m := metrics.New()
-	eng, err := engine.New(engineOptions(cfg, sim, events, m))
+	opts := engineOptions(cfg, sim, events, m)
+	opts.OnLogError = func(err error) {
+		fmt.Fprintf(stderr, "robotui: the log cannot be written (%v); events still show on screen, failures are counted in robotui_log_write_errors_total\n", err)
+	}
+	eng, err := engine.New(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "robotui:", err)
 		return 2
 	}
 	m.SetSource(eng)
+	if n := len(cfg.Watchlist.Symbols); n > 1 {
+		d := opts.Session.BackfillPacing(n, cfg.Watchlist.BarSize)
+		diag.Info("watchlist", "symbols", n, "backfill", d.Round(time.Second).String(),
+			"note", "the first backfill of every symbol is paced as IB requires; the gateway's answers come on top")
+	}
 
 	if f.once {
 		return eng.RunOnce(ctx)
 	}
 	if cfg.Metrics.Addr != "" {
-		srv, err := serveMetrics(cfg.Metrics.Addr, m.Handler())
+		srv, err := httpserve.Start(cfg.Metrics.Addr, m.Handler(), httpserve.Defaults())
 		if err != nil {
 			eng.Close()
 			fmt.Fprintln(stderr, "robotui: metrics:", err)
@@ -186,8 +191,12 @@ func loggers(cfg config.Config, headless bool, stdout, stderr io.Writer, env []s
 		path = defaultLogPath(env)
 	}
 	if path != "" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, nil, nil, fmt.Errorf("log file: %w", err)
+		// Only the default state directory is made: a --log-file in a
+		// directory that does not exist is a typo to report, not to create.
+		if cfg.Log.File == "" {
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				return nil, nil, nil, fmt.Errorf("log file: %w", err)
+			}
 		}
 		file, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
@@ -265,17 +274,7 @@ func engineOptions(cfg config.Config, sim *ibsim.Server, events *slog.Logger, m 
 	if sim != nil {
 		opts.Sim = true
 		opts.Faults = simFaults{sim}
+		opts.ClockRate = cfg.Sim.Speed
 	}
 	return opts
-}
-
-// serveMetrics listens before returning, so a bad address is an error now.
-func serveMetrics(addr string, h http.Handler) (*http.Server, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	return srv, nil
 }
