@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"log/slog"
 	"math"
 	"net"
 	"strconv"
@@ -187,5 +188,43 @@ func TestABarFromTheFutureIsRejected(t *testing.T) {
 	bars, _ := e.ClosedBars("AAPL")
 	if n := len(bars); n != 11 || bars[n-1].Time.Unix() != last {
 		t.Errorf("%d closed bars ending %v, want 11 ending at the real forming bar", n, bars[n-1].Time)
+	}
+}
+
+func TestAGatewayFloodingErrorsCannotFillTheLog(t *testing.T) {
+	const n = 20_000
+	addr := hostileGateway(t, time.Now().Unix(), "", func(reqID int) []wire.Message {
+		out := make([]wire.Message, 0, n+2)
+		for range n {
+			out = append(out, &wire.ErrMsg{ReqID: -1, Code: 2110, Text: "Connectivity between TWS and server is broken"})
+		}
+		return append(out, &wire.HistoricalData{ReqID: reqID, Bars: bars5m(time.Now().Unix()/300*300, 5, -1)}, &wire.HistoricalDataEnd{ReqID: reqID})
+	})
+	var buf lockedBuffer
+	e, err := New(Options{
+		Session:      conn.Config{Addr: addr, ConnectTimeout: 2 * time.Second},
+		Symbols:      []string{"AAPL"},
+		ScanInterval: -1,
+		Log:          slog.New(slog.NewJSONHandler(&buf, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Start()
+	waitSnap(t, e, "every message counted", func(s Snapshot) bool { return s.Counters.GatewayMessages[2110] == n })
+	e.Close()
+	var lines, summed int
+	for _, m := range buf.lines(t) {
+		if m["msg"] == EventIBError && m["code"] == float64(2110) {
+			lines++
+			if c, ok := m["count"].(float64); ok {
+				summed += int(c) // the repeats after the first
+			} else {
+				summed++
+			}
+		}
+	}
+	if lines > 2 || summed != n {
+		t.Errorf("%d ib.error lines standing for %d messages; want at most 2 (the first, then one with the count) for %d", lines, summed, n)
 	}
 }
