@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -117,6 +118,9 @@ func (e *Engine) startLocked() {
 		defer e.wgLog.Done()
 		e.events.write(e.stopLog)
 	}()
+	paced := e.sess.Config().BackfillPacing(len(e.syms), e.opts.Bars.BarSize)
+	e.events.keep(EventLine{At: time.Now(), Level: slog.LevelInfo, Name: "watchlist",
+		Text: fmt.Sprintf("%d symbols of %s bars: IB's pacing lets the first backfill take no less than %s", len(e.syms), e.opts.Bars.BarSize, paced.Round(time.Second))})
 	for _, sym := range e.syms {
 		sub := e.sess.SubscribeBars(e.request(sym.name), func(ev conn.BarEvent) { e.onBars(sym, ev) })
 		sym.mu.Lock()

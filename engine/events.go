@@ -82,10 +82,6 @@ func (l *eventLog) add(at time.Time, level slog.Level, name, text string, attrs 
 		l.pending = append(l.pending, r)
 	}
 	l.mu.Unlock()
-	l.poke()
-}
-
-func (l *eventLog) poke() {
 	select {
 	case l.wake <- struct{}{}:
 	default:

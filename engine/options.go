@@ -68,7 +68,7 @@ type Options struct {
 	PublishEvery time.Duration            // snapshot rate limit; default 100 ms
 	PriceEvery   time.Duration            // how often revisions of forming bars alone are published; default 1 s
 	OnceTimeout  time.Duration            // RunOnce's overall deadline; default 2 min
-	FlushTimeout time.Duration            // how long Close waits for the log sink's last flush; default 1 s
+	FlushTimeout time.Duration            // how long Close waits for the log sink's last flush; default 500 ms
 	OnLogError   func(error)              // called once, from the log writer, when the log sink first fails
 	ServerTime   func() (time.Time, bool) // the gateway's clock as last reported; default the session's (tests replace it)
 	Now          func() time.Time         // default time.Now
@@ -87,7 +87,7 @@ const (
 	defaultEventHistory  = 300
 	defaultPublishEvery  = 100 * time.Millisecond
 	defaultPriceEvery    = time.Second
-	defaultFlushTimeout  = time.Second // well inside the 2 s a shutdown may take
+	defaultFlushTimeout  = 500 * time.Millisecond // well inside the 2 s a shutdown may take
 	defaultMaxBars       = 2000
 	defaultSignalHistory = 500
 	maxSymbolLen         = 32

@@ -91,11 +91,10 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 		return 2
 	}
 	m.SetSource(eng)
-	if n := len(cfg.Watchlist.Symbols); n > 1 {
-		d := opts.Session.BackfillPacing(n, cfg.Watchlist.BarSize)
-		diag.Info("watchlist", "symbols", n, "backfill", d.Round(time.Second).String(),
-			"note", "the first backfill of every symbol is paced as IB requires; the gateway's answers come on top")
-	}
+	n := len(cfg.Watchlist.Symbols)
+	diag.Info("watchlist", "symbols", n, "bar_size", cfg.Watchlist.BarSize,
+		"backfill", opts.Session.BackfillPacing(n, cfg.Watchlist.BarSize).Round(time.Second).String(),
+		"note", "the least time IB's pacing lets the first backfills take; the gateway's answers come on top")
 
 	if f.once {
 		return eng.RunOnce(ctx)

@@ -90,7 +90,9 @@ func TestShutdownWithStdoutBlocked(t *testing.T) {
 				if code != tt.wantCode && !(len(tt.signals) > 1 && code == 128+int(tt.signals[0])) {
 					t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.wantCode, stderr.String())
 				}
-				if took := time.Since(start); took > tt.within {
+				took := time.Since(start)
+				t.Logf("exit %d %v after the signal", code, took)
+				if took > tt.within {
 					t.Errorf("exited %v after the signal, want within %v", took, tt.within)
 				}
 			case <-time.After(10 * time.Second):

@@ -34,7 +34,7 @@ func watchSignals() (context.Context, func()) {
 			return
 		}
 		cancel()
-		bound := time.NewTimer(shutdownBound - 100*time.Millisecond) // leaves the runtime time to exit
+		bound := time.NewTimer(shutdownBound - 250*time.Millisecond) // leaves the process time to exit
 		defer bound.Stop()
 		select {
 		case sig := <-sigs:
