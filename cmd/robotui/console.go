@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -82,8 +83,19 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 
 	m := metrics.New()
 	opts := engineOptions(cfg, sim, events, m)
+	// Under the console stderr is the terminal the TUI draws on: the
+	// failure shows in its events panel now and on stderr once it has left.
+	var sinkErr atomic.Pointer[error]
+	sayLogError := func() {
+		if p := sinkErr.Load(); p != nil {
+			fmt.Fprintf(stderr, "robotui: the log cannot be written (%v); failures are counted in robotui_log_write_errors_total\n", *p)
+		}
+	}
 	opts.OnLogError = func(err error) {
-		fmt.Fprintf(stderr, "robotui: the log cannot be written (%v); events still show on screen, failures are counted in robotui_log_write_errors_total\n", err)
+		sinkErr.Store(&err)
+		if headless {
+			sayLogError()
+		}
 	}
 	eng, err := engine.New(opts)
 	if err != nil {
@@ -116,6 +128,7 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	}
 	err = ui.Run(eng, ui.Options{Keys: cfg.Keys, Title: "robotui"}, stdin, stdout)
 	eng.Close()
+	sayLogError()
 	if err != nil {
 		fmt.Fprintln(stderr, "robotui:", err)
 		return 2
