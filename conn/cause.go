@@ -20,6 +20,7 @@ const (
 	CauseDialRefused                   // nothing accepted the TCP connection
 	CauseDialTimeout                   // the TCP connect did not finish in time
 	CauseDial                          // any other TCP connect failure
+	CauseNoSuchHost                    // the gateway's host name does not resolve
 	CauseHandshakeTimeout              // connected, but the handshake never completed
 	CauseHandshake                     // any other handshake failure (redirect, version)
 	CauseClientIDInUse                 // 326
@@ -48,6 +49,7 @@ var causeNames = [numCauses]struct{ token, phrase string }{
 	CauseDialRefused:      {"dial_refused", "nothing accepted the connection"},
 	CauseDialTimeout:      {"dial_timeout", "the TCP connect timed out"},
 	CauseDial:             {"dial", "could not connect"},
+	CauseNoSuchHost:       {"no_such_host", "the gateway's host name does not resolve"},
 	CauseHandshakeTimeout: {"handshake_timeout", "the gateway never answered the handshake"},
 	CauseHandshake:        {"handshake", "handshake failed"},
 	CauseClientIDInUse:    {"client_id_in_use", "client id already in use"},
@@ -114,6 +116,8 @@ func CauseOf(err error) Cause {
 		return CauseReset
 	case errors.Is(err, ErrGatewayClosed), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return CauseEOF
+	case isNotFound(err):
+		return CauseNoSuchHost
 	case timeout && tcp:
 		return CauseDialTimeout
 	case timeout && dialing:
@@ -126,4 +130,9 @@ func CauseOf(err error) Cause {
 		return CauseHandshake
 	}
 	return CauseIO
+}
+
+func isNotFound(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns) && dns.IsNotFound
 }

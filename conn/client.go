@@ -60,6 +60,7 @@ func (o *Options) defaults() {
 // Counters is traffic on the gateway connection, safe for concurrent use.
 type Counters struct {
 	MsgsIn, MsgsOut, BytesIn, BytesOut, BadFrames atomic.Uint64
+	NonFinite                                     atomic.Uint64 // messages and bars rejected for a NaN or infinite value
 }
 
 // Client is one TWS API connection. Create it with Dial; it is ready to use
@@ -417,9 +418,16 @@ func (c *Client) dispatch(payload []byte) {
 		return
 	}
 	m, err := wire.DecodeServerMessage(payload, v)
+	if errors.Is(err, wire.ErrNonFinite) {
+		c.counters.NonFinite.Add(1)
+		return
+	}
 	if err != nil {
 		c.counters.BadFrames.Add(1)
 		return
+	}
+	if h, ok := m.(*wire.HistoricalData); ok && h.NonFinite > 0 {
+		c.counters.NonFinite.Add(uint64(h.NonFinite))
 	}
 	reqID, ok := requestID(m)
 	if !ok {

@@ -46,6 +46,10 @@ type Config struct {
 	// StableAfter is how long a connection must stay up before the reconnect
 	// backoff starts over from Initial; default 10 s.
 	StableAfter time.Duration
+	// MaxAttemptsPerMinute caps connection attempts whatever Backoff says
+	// and however often Reconnect is called, with bursts of a third of it:
+	// churn is what leaves a gateway full of CLOSE_WAIT sockets; default 30.
+	MaxAttemptsPerMinute int
 	// Observer receives every event, from the session goroutine, in order.
 	// It must not block.
 	Observer func(Event)
@@ -87,6 +91,9 @@ func (c *Config) defaults() {
 	}
 	if c.StableAfter <= 0 {
 		c.StableAfter = 10 * time.Second
+	}
+	if c.MaxAttemptsPerMinute <= 0 {
+		c.MaxAttemptsPerMinute = 30
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -157,12 +164,18 @@ type Session struct {
 	dialing   bool  // a Dial is under way
 	open      int
 	limiter   *rate.Limiter
+	attempts  *rate.Limiter // connection attempts: the hard cap
 	small     smallBarPacer
 	pacer     *time.Timer
 	exit      exitKind
 	farms     farmTable
 	competing bool // a competing live session (10197) holds the data on this connection
 }
+
+// noSuchHostRetry is the least wait before resolving a host name that did
+// not resolve: a typo will not fix itself, and the resolver is no gateway
+// to be hurried.
+const noSuchHostRetry = 10 * time.Second
 
 type exitKind uint8
 
@@ -186,8 +199,10 @@ func NewSession(cfg Config) *Session {
 		subs:    make(map[int]*Subscription),
 		backoff: backoff{cfg: cfg.Backoff},
 		limiter: rate.NewLimiter(rate.Limit(cfg.RequestRate), max(1, int(cfg.RequestRate/4))),
-		pacer:   time.NewTimer(time.Hour),
-		small:   smallBarPacer{renewGap: cfg.RetryDelay},
+		attempts: rate.NewLimiter(rate.Every(time.Minute/time.Duration(cfg.MaxAttemptsPerMinute)),
+			max(1, cfg.MaxAttemptsPerMinute/3)),
+		pacer: time.NewTimer(time.Hour),
+		small: smallBarPacer{renewGap: cfg.RetryDelay},
 	}
 	s.pacer.Stop()
 	s.st = Stats{State: Disconnected, Since: time.Now(), Addr: cfg.Addr, ClientID: cfg.ClientID, ByCause: map[Cause]int{}}
@@ -293,7 +308,15 @@ func (s *Session) run() {
 func (s *Session) connect(cause Cause, why error, wait bool) *Client {
 	attempt := 0
 	for {
-		if wait && !s.waitBackoff(cause, why, attempt) {
+		var d time.Duration
+		if wait {
+			d = s.backoff.next()
+		}
+		if cause == CauseNoSuchHost {
+			d = max(d, noSuchHostRetry)
+		}
+		gate := time.Now().Add(s.attempts.Reserve().Delay())
+		if d = max(d, time.Until(gate)); d > 0 && !s.waitBackoff(cause, why, attempt, d, gate) {
 			return nil
 		}
 		wait = true
@@ -322,9 +345,10 @@ func (s *Session) connect(cause Cause, why error, wait bool) *Client {
 	}
 }
 
-// waitBackoff sits in the backoff state; false means the session closed.
-func (s *Session) waitBackoff(cause Cause, err error, attempt int) bool {
-	d := s.backoff.next()
+// waitBackoff sits in the backoff state for d; false means the session
+// closed. A manual reconnect cuts it short, but not before gate: the
+// attempt cap holds for the trader's key too.
+func (s *Session) waitBackoff(cause Cause, err error, attempt int, d time.Duration, gate time.Time) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	s.setState(Backoff, cause, err, attempt, time.Now().Add(d))
@@ -339,6 +363,10 @@ func (s *Session) waitBackoff(cause Cause, err error, attempt int) bool {
 			s.drainInbox(nil)
 			if s.exit == exitImmediate {
 				s.exit = exitNone
+				if early := time.Until(gate); early > 0 {
+					t.Reset(early)
+					continue
+				}
 				return true
 			}
 		}
@@ -635,6 +663,7 @@ type Stats struct {
 	BytesIn       uint64
 	BytesOut      uint64
 	BadFrames     uint64
+	NonFinite     uint64 // messages and bars rejected for a NaN or infinite value
 	Subscriptions int
 	Queued        int
 	Farms         []Farm // every farm the gateway reported, by name
@@ -658,5 +687,6 @@ func (s *Session) Stats() Stats {
 	st.MsgsIn, st.MsgsOut = s.counters.MsgsIn.Load(), s.counters.MsgsOut.Load()
 	st.BytesIn, st.BytesOut = s.counters.BytesIn.Load(), s.counters.BytesOut.Load()
 	st.BadFrames = s.counters.BadFrames.Load()
+	st.NonFinite = s.counters.NonFinite.Load()
 	return st
 }

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -458,5 +459,84 @@ func TestServerTimeIsTheGatewaysClock(t *testing.T) {
 	got, ok := s.ServerTime()
 	if !ok || got.Before(start) || got.After(start.Add(time.Minute)) {
 		t.Fatalf("server time %v (known %v), want the simulator's clock near %v", got, ok, start)
+	}
+}
+
+// TestConnectionAttemptsAreCapped: against a gateway that drops every
+// session at once, with the most aggressive backoff the config accepts and
+// the reconnect key held down, attempts stay under the hard cap.
+func TestConnectionAttemptsAreCapped(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var accepts atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepts.Add(1)
+			c.Close()
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); <-done })
+	rec := newRecorder()
+	cfg := fastConfig(ln.Addr().String(), rec)
+	cfg.Backoff = BackoffConfig{Initial: 100 * time.Millisecond, Multiplier: 1, Max: 100 * time.Millisecond}
+	cfg.MaxAttemptsPerMinute = 30 // the default: burst 10, then one every 2 s
+	s := startSession(t, cfg)
+	stop := time.After(3 * time.Second)
+	for spam := time.NewTicker(20 * time.Millisecond); ; {
+		select {
+		case <-spam.C:
+			s.Reconnect()
+			continue
+		case <-stop:
+			spam.Stop()
+		}
+		break
+	}
+	// 10 at once, then one per 2 s: at most 12 in 3 s (30 without the cap).
+	if n := accepts.Load(); n > 12 || n < 10 {
+		t.Errorf("%d connection attempts in 3 s, want the burst of 10 and at most 2 more", n)
+	}
+}
+
+func TestUnresolvableHostIsRetriedSlowly(t *testing.T) {
+	rec := newRecorder()
+	s := startSession(t, fastConfig("robotui-test.invalid:4002", rec)) // .invalid never resolves (RFC 6761)
+	ev, _ := rec.waitFor(t, 0, 10*time.Second, "backoff", isState(Backoff))
+	sc := ev.(StateChange)
+	if sc.Cause != CauseNoSuchHost {
+		t.Skipf("this machine's resolver said %v (%s), not \"no such host\"", sc.Err, sc.Cause)
+	}
+	if wait := sc.NextRetry.Sub(sc.At); wait < noSuchHostRetry-100*time.Millisecond {
+		t.Errorf("next try in %v after %q, want at least %v", wait, sc.Cause.Phrase(), noSuchHostRetry)
+	}
+	if st := s.Stats(); st.ByCause[CauseNoSuchHost] != 1 {
+		t.Errorf("by cause %v, want one no_such_host", st.ByCause)
+	}
+}
+
+func TestBackfillPacing(t *testing.T) {
+	var c Config
+	for _, tt := range []struct {
+		n    int
+		size string
+		want time.Duration
+	}{
+		{1, "5 mins", 0},
+		{500, "5 mins", 499 * time.Second / 40},
+		{60, "5 secs", 0},
+		{61, "30 secs", 10 * time.Minute},
+		{500, "5 secs", 80 * time.Minute},
+	} {
+		if got := c.BackfillPacing(tt.n, tt.size); got != tt.want {
+			t.Errorf("%d × %s: %v, want %v", tt.n, tt.size, got, tt.want)
+		}
 	}
 }

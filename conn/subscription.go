@@ -464,3 +464,17 @@ func isWarning(code int) bool {
 	}
 	return code >= 2100 && code < 2200
 }
+
+// BackfillPacing is the least time pacing lets n first backfills of
+// barSize take to be sent: IB's 60 per 10 minutes for bars of 30 secs or
+// less, else the session's request rate. The gateway's answers come on top.
+func (c Config) BackfillPacing(n int, barSize string) time.Duration {
+	c.defaults()
+	if n <= 0 {
+		return 0
+	}
+	if isSmallBar(barSize) {
+		return time.Duration((n-1)/smallInWindow) * smallWindow
+	}
+	return time.Duration(float64(n-1) / c.RequestRate * float64(time.Second))
+}

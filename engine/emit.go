@@ -40,6 +40,12 @@ func (e *Engine) onState(v conn.StateChange) {
 	case conn.Backoff, conn.Degraded:
 		level = slog.LevelWarn
 	}
+	// Closed and ready are always said: a shutdown and a recovery must show.
+	logged, held := e.flood.stateLine(v.State == conn.Closed || v.State == conn.Ready)
+	if !logged {
+		e.counts.suppressed.Add(1)
+		return
+	}
 	reason, detail := v.Cause.Phrase(), errText(v.Err)
 	attrs := []slog.Attr{
 		slog.String("state", v.State.String()),
@@ -56,6 +62,9 @@ func (e *Engine) onState(v conn.StateChange) {
 	}
 	if hint := e.hint(v.State, v.Cause, v.Addr); hint != "" {
 		attrs = append(attrs, slog.String("hint", hint))
+	}
+	if held > 0 {
+		attrs = append(attrs, slog.Int("suppressed", held)) // state lines left out before this one
 	}
 	// The screen's events log is the trader's only view of the full error;
 	// it is left out where it would repeat the phrase (a bare EOF).
@@ -99,16 +108,22 @@ func (e *Engine) onPing(v conn.PingResult) {
 
 // ibError logs a gateway message, an ib.notice when it reports a status
 // and an ib.error otherwise; symbol is set for a bar request's error.
+// Every message is counted; repeats are coalesced in the log (floodGuard).
 func (e *Engine) ibError(code, reqID int, text, symbol string) {
+	e.counts.gatewayMessage(code)
+	name := EventIBError
+	if isNotice(code) {
+		name = EventIBNotice
+	}
+	if !e.flood.gatewayMessage(time.Now(), name, code, reqID, text, symbol) {
+		e.counts.suppressed.Add(1)
+		return
+	}
 	human := fmt.Sprintf("%d %s", code, text)
 	attrs := []slog.Attr{slog.Int("code", code), slog.Int("req_id", reqID), slog.String("text", text)}
 	if symbol != "" {
 		human = fmt.Sprintf("%s: %d %s", symbol, code, text)
 		attrs = append(attrs, slog.String("symbol", symbol))
-	}
-	name := EventIBError
-	if isNotice(code) {
-		name = EventIBNotice
 	}
 	e.events.add(time.Now(), ibErrorLevel(code), name, human, attrs...)
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,8 +23,11 @@ type Engine struct {
 	syms         []*symbolState
 	bySymbol     map[string]*symbolState
 	events       *eventLog
+	flood        *floodGuard
+	counts       counters
 	scanner      *sockets.Scanner
-	once         bool // RunOnce: one backfill per symbol, signals written at the end
+	span         int64 // a bar's length in seconds; 0 when unknown
+	once         bool  // RunOnce: one backfill per symbol, signals written at the end
 
 	state     atomic.Uint32 // conn.State
 	everReady atomic.Bool
@@ -66,7 +70,8 @@ func New(opts Options) (*Engine, error) {
 		userObserver: opts.Session.Observer,
 		loc:          opts.Calendar.Location(),
 		bySymbol:     make(map[string]*symbolState, len(opts.Symbols)),
-		events:       newEventLog(opts.Log.Handler(), opts.EventHistory),
+		events:       newEventLog(opts.Log.Handler(), opts.EventHistory, opts.OnLogError),
+		flood:        newFloodGuard(),
 		scanner:      sockets.NewScanner(),
 		dirty:        make(chan struct{}, 1),
 		progress:     make(chan struct{}, 1),
@@ -78,8 +83,9 @@ func New(opts Options) (*Engine, error) {
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.dateLoc.Store(e.loc)
+	e.span = barSeconds(opts.Bars.BarSize)
 	for _, name := range opts.Symbols {
-		sym := newSymbolState(name, opts.Strategy, opts.MaxBars, opts.SignalHistory, barSeconds(opts.Bars.BarSize))
+		sym := newSymbolState(name, opts.Strategy, opts.MaxBars, opts.SignalHistory, e.span)
 		e.syms = append(e.syms, sym)
 		e.bySymbol[name] = sym
 	}
@@ -115,6 +121,9 @@ func (e *Engine) startLocked() {
 		defer e.wgLog.Done()
 		e.events.write(e.stopLog)
 	}()
+	paced := e.sess.Config().BackfillPacing(len(e.syms), e.opts.Bars.BarSize)
+	e.events.keep(EventLine{At: time.Now(), Level: slog.LevelInfo, Name: "watchlist",
+		Text: fmt.Sprintf("%d symbols of %s bars: IB's pacing lets the first backfill take no less than %s", len(e.syms), e.opts.Bars.BarSize, paced.Round(time.Second))})
 	for _, sym := range e.syms {
 		sub := e.sess.SubscribeBars(e.request(sym.name), func(ev conn.BarEvent) { e.onBars(sym, ev) })
 		sym.mu.Lock()
@@ -164,12 +173,32 @@ func (e *Engine) Close() {
 	}
 	close(e.stopPub)
 	e.wgPub.Wait()
+	e.flushRepeats(true)
 	close(e.stopLog)
-	e.wgLog.Wait()
+	e.waitLog()
 	if e.started && !e.once {
 		e.publish(e.buildSnapshot())
 	}
 	close(e.snaps)
+}
+
+// waitLog waits for the log writer's last flush, but no longer than
+// FlushTimeout: a sink that blocks (stdout a full pipe, a stuck shipper)
+// must not hold the process after the session is closed. The writer is
+// then left behind, blocked in its write, to end with the process.
+func (e *Engine) waitLog() {
+	done := make(chan struct{})
+	go func() {
+		e.wgLog.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(e.opts.FlushTimeout)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		e.events.abandoned.Store(true)
+	}
 }
 
 // Snapshots delivers the latest snapshot, coalesced (a capacity-1 channel

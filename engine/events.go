@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -37,6 +38,12 @@ const maxPendingLogs = 10_000
 type eventLog struct {
 	handler slog.Handler
 	wake    chan struct{}
+	onError func(error) // the sink's first failure; may be nil
+
+	abandoned atomic.Bool   // Close stopped waiting: write nothing more
+	failed    atomic.Bool   // the sink has failed once (reported)
+	writeErrs atomic.Uint64 // records the sink failed to write
+	dropTotal atomic.Uint64 // records dropped for a slow sink
 
 	mu      sync.Mutex
 	ring    []EventLine
@@ -46,8 +53,16 @@ type eventLog struct {
 	dropped uint64
 }
 
-func newEventLog(h slog.Handler, keep int) *eventLog {
-	return &eventLog{handler: h, wake: make(chan struct{}, 1), ring: make([]EventLine, keep)}
+func newEventLog(h slog.Handler, keep int, onError func(error)) *eventLog {
+	return &eventLog{handler: h, wake: make(chan struct{}, 1), ring: make([]EventLine, keep), onError: onError}
+}
+
+// EventLogError is the event (on screen only) that the log sink failed.
+const EventLogError = "log.error"
+
+// failures returns the records dropped for a slow sink and those it failed to write.
+func (l *eventLog) failures() (dropped, writeErrs uint64) {
+	return l.dropTotal.Load(), l.writeErrs.Load()
 }
 
 // add records one event. Debug-level events (answered pings) are logged
@@ -57,15 +72,13 @@ func (l *eventLog) add(at time.Time, level slog.Level, name, text string, attrs 
 	r.AddAttrs(attrs...)
 	l.mu.Lock()
 	if level > slog.LevelDebug {
-		l.ring[l.next] = EventLine{At: at, Level: level, Name: name, Text: text}
-		if l.next++; l.next == len(l.ring) {
-			l.next, l.full = 0, true
-		}
+		l.putRing(EventLine{At: at, Level: level, Name: name, Text: text})
 	}
 	if l.handler.Enabled(context.Background(), level) {
 		if len(l.pending) >= maxPendingLogs {
 			l.pending = l.pending[:copy(l.pending, l.pending[1:])]
 			l.dropped++
+			l.dropTotal.Add(1)
 		}
 		l.pending = append(l.pending, r)
 	}
@@ -73,6 +86,21 @@ func (l *eventLog) add(at time.Time, level slog.Level, name, text string, attrs 
 	select {
 	case l.wake <- struct{}{}:
 	default:
+	}
+}
+
+// keep puts a line in the ring only: for news about the log itself.
+func (l *eventLog) keep(line EventLine) {
+	l.mu.Lock()
+	l.putRing(line)
+	l.mu.Unlock()
+}
+
+// putRing is called with mu held.
+func (l *eventLog) putRing(line EventLine) {
+	l.ring[l.next] = line
+	if l.next++; l.next == len(l.ring) {
+		l.next, l.full = 0, true
 	}
 }
 
@@ -115,9 +143,30 @@ func (l *eventLog) flush() {
 	if dropped > 0 {
 		r := slog.NewRecord(time.Now(), slog.LevelWarn, "events.dropped", 0)
 		r.AddAttrs(slog.Uint64("count", dropped))
-		l.handler.Handle(ctx, r)
+		l.handle(ctx, r)
 	}
 	for _, r := range recs {
-		l.handler.Handle(ctx, r)
+		if l.abandoned.Load() {
+			return
+		}
+		l.handle(ctx, r)
+	}
+}
+
+// handle writes one record; the sink's first failure is said once, on the
+// screen and to onError (stderr), and every failure is counted.
+func (l *eventLog) handle(ctx context.Context, r slog.Record) {
+	err := l.handler.Handle(ctx, r)
+	if err == nil {
+		return
+	}
+	l.writeErrs.Add(1)
+	if l.failed.Swap(true) {
+		return
+	}
+	l.keep(EventLine{At: time.Now(), Level: slog.LevelError, Name: EventLogError,
+		Text: "the log cannot be written: " + err.Error() + " (further failures are counted in the metrics)"})
+	if l.onError != nil {
+		l.onError(err)
 	}
 }

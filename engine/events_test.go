@@ -181,7 +181,7 @@ func TestEventLines(t *testing.T) {
 }
 
 func TestEventRingBounded(t *testing.T) {
-	l := newEventLog(slog.DiscardHandler, 5)
+	l := newEventLog(slog.DiscardHandler, 5, nil)
 	for i := range 12 {
 		l.add(time.Unix(int64(i), 0), slog.LevelInfo, "x", string(rune('a'+i)))
 		l.add(time.Unix(int64(i), 0), slog.LevelDebug, "x", "debug")

@@ -71,8 +71,11 @@ type Options struct {
 	PublishEvery time.Duration            // snapshot rate limit; default 100 ms
 	PriceEvery   time.Duration            // how often revisions of forming bars alone are published; default 1 s
 	OnceTimeout  time.Duration            // RunOnce's overall deadline; default 2 min
+	FlushTimeout time.Duration            // how long Close waits for the log sink's last flush; default 500 ms
+	OnLogError   func(error)              // called once, from the log writer, when the log sink first fails
 	ServerTime   func() (time.Time, bool) // the gateway's clock as last reported; default the session's (tests replace it)
 	Now          func() time.Time         // default time.Now
+	ClockRate    float64                  // how fast the gateway's clock runs against ours (the simulator's speed); default 1
 
 	// MaxBars bounds each symbol's series (oldest dropped); default 2000,
 	// raised to twice the strategy's lookback when that is larger.
@@ -93,6 +96,7 @@ const (
 	defaultEventHistory  = 300
 	defaultPublishEvery  = 100 * time.Millisecond
 	defaultPriceEvery    = time.Second
+	defaultFlushTimeout  = 500 * time.Millisecond // well inside the 2 s a shutdown may take
 	defaultMaxBars       = 2000
 	defaultSignalHistory = 500
 	defaultSilentAfter   = 30 * time.Second
@@ -152,11 +156,17 @@ func (o *Options) normalize() error {
 	if o.OnceTimeout <= 0 {
 		o.OnceTimeout = 2 * time.Minute
 	}
+	if o.FlushTimeout <= 0 {
+		o.FlushTimeout = defaultFlushTimeout
+	}
 	if o.PriceEvery <= 0 {
 		o.PriceEvery = defaultPriceEvery
 	}
 	if o.PublishEvery <= 0 {
 		o.PublishEvery = defaultPublishEvery
+	}
+	if !(o.ClockRate >= 1) {
+		o.ClockRate = 1
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -35,6 +35,7 @@ func (e *Engine) publishLoop() {
 		case <-e.dirty:
 		case <-clock.C:
 			e.closeElapsedBars()
+			e.flushRepeats(false)
 		case now := <-watch.C:
 			e.watchData(now)
 			continue
@@ -87,6 +88,8 @@ func (e *Engine) buildSnapshot() Snapshot {
 	if e.opts.Faults != nil {
 		s.Faults = e.opts.Faults.ActiveFaults()
 	}
+	e.counters(&s.Counters)
+	s.Counters.NonFinite = st.NonFinite
 	for i, p := range st.Pings {
 		s.Pings[i] = PingSample{At: p.At, RTT: p.RTT, OK: p.OK}
 	}

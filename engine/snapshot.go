@@ -22,6 +22,7 @@ type Snapshot struct {
 	Sim       bool        // running against the built-in simulator: the fault menu is available
 	Faults    []string    // with Sim: the fault menu's entries in effect now
 	Farms     []conn.Farm // every data farm the gateway reported, by name
+	Counters  Counters
 }
 
 // ConnInfo is the session's state.

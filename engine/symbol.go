@@ -95,11 +95,16 @@ func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
 	loc := e.dateLoc.Load()
 	var bad error
 	skipped := 0
+	limit, check := e.futureLimit()
 	for i := range bars {
 		t, err := parseBarTime(bars[i].Date, loc)
 		if err != nil {
 			bad = err
 			skipped++
+			continue
+		}
+		if check && t > limit {
+			e.counts.future.Add(1)
 			continue
 		}
 		recs = append(recs, toRec(t, &bars[i]))
@@ -144,6 +149,10 @@ func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) bool {
 		sym.mu.Unlock()
 		return false
 	}
+	if limit, check := e.futureLimit(); check && t > limit {
+		e.counts.future.Add(1)
+		return false
+	}
 	var out []SignalRecord
 	now := time.Now()
 	sym.mu.Lock()
@@ -169,6 +178,21 @@ func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) bool {
 	}
 	e.emitSignals(sym.name, out)
 	return closed
+}
+
+// futureLimit is the latest bar start believed (Unix seconds): one bar
+// period past the gateway's clock, plus how far that clock may have run
+// since it was last read (two keepalive periods at ClockRate). A bar beyond
+// it would be kept for good and make every real update look stale. Without
+// the gateway's clock there is no check.
+func (e *Engine) futureLimit() (int64, bool) {
+	now, ok := e.opts.ServerTime()
+	if !ok {
+		return 0, false
+	}
+	k := e.sess.Config().Keepalive
+	slack := time.Duration(float64(k.Interval+k.Timeout) * e.opts.ClockRate)
+	return now.Add(slack).Unix() + e.span, true
 }
 
 // keepSignals records what is about to be emitted; in a one-shot run nothing

@@ -33,12 +33,12 @@ func Run(b Backend, opts Options, in io.Reader, out io.Writer) error {
 	}
 	// The engine publishes at most every 100 ms: 20 frames a second keep keys
 	// snappy without bubbletea's default 60 idle wake-ups a second.
-	// SIGINT and SIGTERM quit the way the quit key does (session closed,
-	// then a graceful exit). bubbletea's own handler would take its "killed"
+	// SIGINT, SIGTERM and SIGHUP quit the way the quit key does (session
+	// closed, terminal restored, then a graceful exit). bubbletea's own handler would take its "killed"
 	// exit, which closes the terminal reader under its read goroutine.
 	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithFPS(20), tea.WithoutSignalHandler())
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan struct{})
 	forwarded := make(chan struct{})
 	go func() {

@@ -98,6 +98,12 @@ func TestBadFlagsAndConfigsExit2(t *testing.T) {
 	unknown := writeFile(t, "unknown.toml", "[gateway]\nhost = \"127.0.0.1\"\nprot = 4002\n")
 	badDur := writeFile(t, "dur.toml", "[keepalive]\ninterval = \"two\"\n")
 	smaOrder := writeFile(t, "sma.toml", "[strategy]\nfast = 30\nslow = 20\n")
+	storm := writeFile(t, "storm.toml", "[reconnect]\ninitial = \"1ns\"\nmax = \"1ns\"\n[zombies]\nscan_interval = \"1ns\"\n")
+	many := make([]string, 501)
+	for i := range many {
+		many[i] = fmt.Sprintf("S%d", i)
+	}
+	missingDir := filepath.Join(t.TempDir(), "no", "such", "dir")
 	tests := []struct {
 		name string
 		args []string
@@ -114,6 +120,14 @@ func TestBadFlagsAndConfigsExit2(t *testing.T) {
 		{"fast >= slow", []string{"--config", smaOrder}, []string{"strategy"}},
 		{"live port without --live", []string{"--port", "4001"}, []string{"--live"}},
 		{"empty watchlist", []string{"--symbols", ""}, []string{"watchlist.symbols"}},
+		{"port with a plus sign", []string{"--port", "+4002"}, []string{"--port"}},
+		{"host with a port", []string{"--host", "127.0.0.1:4003"}, []string{"gateway.host", "gateway.port"}},
+		{"host like a flag", []string{"--host", "-x"}, []string{"gateway.host"}},
+		{"host with a control character", []string{"--host", "gate\x07way"}, []string{"gateway.host", `\a`}},
+		{"host of 300 characters", []string{"--host", strings.Repeat("h", 300)}, []string{"300 characters"}},
+		{"storm settings", []string{"--config", storm}, []string{"reconnect.initial", "reconnect.max", "zombies.scan_interval", "at least"}},
+		{"501 symbols", []string{"--symbols", strings.Join(many, ",")}, []string{"501 symbols: at most 500"}},
+		{"log file in a missing directory", []string{"--no-tui", "--log-file", filepath.Join(missingDir, "robotui.log")}, []string{"log file", "no such file"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,6 +141,9 @@ func TestBadFlagsAndConfigsExit2(t *testing.T) {
 				}
 			}
 		})
+	}
+	if _, err := os.Stat(missingDir); err == nil {
+		t.Errorf("--log-file created the directory %s", missingDir)
 	}
 	t.Run("every config error", func(t *testing.T) {
 		many := writeFile(t, "many.toml", "[gateway]\nport = 99999\n[keepalive]\ninterval = \"zzz\"\n[keys]\nreconnect = [\"q\"]\n")

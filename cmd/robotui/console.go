@@ -2,24 +2,21 @@ package main
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-isatty"
 
 	"github.com/robotui/robotui/cmd/robotui/internal/config"
+	"github.com/robotui/robotui/cmd/robotui/internal/httpserve"
 	"github.com/robotui/robotui/cmd/robotui/internal/metrics"
 	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/conn/ibsim"
@@ -80,7 +77,7 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	onceTable := f.once && !f.noTUI && isTerminal(stdout)
 	headless := f.noTUI || f.once && !onceTable || !isTerminal(stdout)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := watchSignals()
 	defer stop()
 
 	events, diag, closeLog, err := loggers(cfg, headless, stdout, stderr, env)
@@ -109,12 +106,31 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	}
 
 	m := metrics.New()
-	eng, err := engine.New(engineOptions(cfg, sim, events, m))
+	opts := engineOptions(cfg, sim, events, m)
+	// Under the console stderr is the terminal the TUI draws on: the
+	// failure shows in its events panel now and on stderr once it has left.
+	var sinkErr atomic.Pointer[error]
+	sayLogError := func() {
+		if p := sinkErr.Load(); p != nil {
+			fmt.Fprintf(stderr, "robotui: the log cannot be written (%v); failures are counted in robotui_log_write_errors_total\n", *p)
+		}
+	}
+	opts.OnLogError = func(err error) {
+		sinkErr.Store(&err)
+		if headless {
+			sayLogError()
+		}
+	}
+	eng, err := engine.New(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "robotui:", err)
 		return 2
 	}
 	m.SetSource(eng)
+	n := len(cfg.Watchlist.Symbols)
+	diag.Info("watchlist", "symbols", n, "bar_size", cfg.Watchlist.BarSize,
+		"backfill", opts.Session.BackfillPacing(n, cfg.Watchlist.BarSize).Round(time.Second).String(),
+		"note", "the least time IB's pacing lets the first backfills take; the gateway's answers come on top")
 
 	switch {
 	case onceTable:
@@ -125,7 +141,7 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 		return eng.RunOnce(ctx)
 	}
 	if cfg.Metrics.Addr != "" {
-		srv, err := serveMetrics(cfg.Metrics.Addr, m.Handler())
+		srv, err := httpserve.Start(cfg.Metrics.Addr, m.Handler(), httpserve.Defaults())
 		if err != nil {
 			eng.Close()
 			fmt.Fprintln(stderr, "robotui: metrics:", err)
@@ -141,6 +157,7 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	}
 	err = ui.Run(eng, ui.Options{Keys: cfg.Keys, Title: "robotui"}, stdin, stdout)
 	eng.Close()
+	sayLogError()
 	if err != nil {
 		fmt.Fprintln(stderr, "robotui:", err)
 		return 2
@@ -212,8 +229,12 @@ func loggers(cfg config.Config, headless bool, stdout, stderr io.Writer, env []s
 		path = defaultLogPath(env)
 	}
 	if path != "" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, nil, nil, fmt.Errorf("log file: %w", err)
+		// Only the default state directory is made: a --log-file in a
+		// directory that does not exist is a typo to report, not to create.
+		if cfg.Log.File == "" {
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				return nil, nil, nil, fmt.Errorf("log file: %w", err)
+			}
 		}
 		file, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
@@ -295,17 +316,7 @@ func engineOptions(cfg config.Config, sim *ibsim.Server, events *slog.Logger, m 
 	if sim != nil {
 		opts.Sim = true
 		opts.Faults = simFaults{sim, cfg.Watchlist.Symbols}
+		opts.ClockRate = cfg.Sim.Speed
 	}
 	return opts
-}
-
-// serveMetrics listens before returning, so a bad address is an error now.
-func serveMetrics(addr string, h http.Handler) (*http.Server, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	return srv, nil
 }

@@ -8,12 +8,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
+	"github.com/robotui/robotui/cmd/robotui/internal/httpserve"
 	"github.com/robotui/robotui/conn/ibsim"
 )
 
@@ -116,22 +116,13 @@ func serveGateway(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usageErr("%v", err)
 	}
 	defer sim.Close()
-	var ctl *http.Server
-	ctlDone := make(chan struct{})
+	var ctl *httpserve.Server
 	controlNote := ""
 	if *control != "" {
-		ln, err := net.Listen("tcp", *control)
-		if err != nil {
+		if ctl, err = httpserve.Start(*control, sim.Handler(), httpserve.Defaults()); err != nil {
 			return usageErr("control endpoint: %v", err)
 		}
-		ctl = &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 5 * time.Second}
-		go func() {
-			defer close(ctlDone)
-			ctl.Serve(ln)
-		}()
-		controlNote = fmt.Sprintf(", control on http://%s", ln.Addr())
-	} else {
-		close(ctlDone)
+		controlNote = fmt.Sprintf(", control on http://%s", ctl.Addr)
 	}
 	fmt.Fprintf(stdout, "robotui gateway: API on %s%s (server version %d, seed %d, speed %g)\n",
 		sim.Addr(), controlNote, *version, *seed, *speed)
@@ -143,7 +134,6 @@ func serveGateway(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		cancel()
 		ctl.Close()
 	}
-	<-ctlDone
 	sim.Close()
 	return 0
 }

@@ -13,12 +13,19 @@ import (
 // ErrMissingField means a message ended before a field it must have.
 var ErrMissingField = errors.New("wire: missing field")
 
+// ErrNonFinite means a price or size read NaN or infinite: no real quote
+// is, and one would poison every average computed from it.
+var ErrNonFinite = errors.New("wire: not a finite number")
+
 // FieldError says which field of a payload could not be read, and why.
 type FieldError struct {
 	Index int    // 0-based field index within the payload
 	Value string // the field's text, cut to 32 bytes
 	Want  string // what was expected: "integer", "number", "boolean"
+	Err   error  // a sentinel for callers that decide on the kind (ErrNonFinite); may be nil
 }
+
+func (e *FieldError) Unwrap() error { return e.Err }
 
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("wire: field %d: %q is not a valid %s", e.Index, e.Value, e.Want)
@@ -94,9 +101,7 @@ func (s *Scanner) Int() int64 {
 func (s *Scanner) Int32() int {
 	v := s.Int()
 	if v > math.MaxInt32 || v < math.MinInt32 {
-		s.idx--
-		s.fail(strconv.AppendInt(nil, v, 10), "32-bit integer")
-		s.idx++
+		s.fail(strconv.AppendInt(nil, v, 10), "32-bit integer") // the field just read
 		return 0
 	}
 	return int(v)
@@ -127,6 +132,20 @@ func (s *Scanner) Float() float64 {
 	}
 	return v
 }
+
+// Price returns the next field as a finite float64 (a price, a size, a
+// volume); NaN or ±Inf is an error wrapping ErrNonFinite.
+func (s *Scanner) Price() float64 {
+	v := s.Float()
+	if s.err == nil && !finite(v) {
+		s.fail(strconv.AppendFloat(nil, v, 'g', -1, 64), "finite number")
+		s.err.(*FieldError).Err = ErrNonFinite
+		return 0
+	}
+	return v
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // Bool returns the next field as a boolean: "1"/"true" are true, "0"/""/"false" false.
 func (s *Scanner) Bool() bool {

@@ -107,7 +107,7 @@ func ParseServerHello(payload []byte) (ServerHello, error) {
 	v := sc.Int32()
 	second := sc.String()
 	if err := sc.Err(); err != nil {
-		return ServerHello{}, fmt.Errorf("%w: %v", ErrBadHello, err)
+		return ServerHello{}, fmt.Errorf("%w: %w", ErrBadHello, err)
 	}
 	if v == -1 {
 		if second == "" {

@@ -44,7 +44,7 @@ func (m *TickPrice) Decode(p []byte, _ int) error {
 	s.Skip(1)
 	m.ReqID = s.Int32()
 	m.TickType = s.Int32()
-	m.Price = s.Float()
+	m.Price = s.Float() // real gateways write "Infinite" for no price: a tick consumer's to judge, unlike a bar's
 	m.Size = s.Float()
 	m.AttrMask = s.Int32()
 	return finish(&s, "TICK_PRICE")
@@ -211,6 +211,10 @@ type Bar struct {
 	BarCount int
 }
 
+func (b *Bar) finite() bool {
+	return finite(b.Open) && finite(b.High) && finite(b.Low) && finite(b.Close) && finite(b.Volume) && finite(b.WAP)
+}
+
 // HistoricalData carries a backfill. Layout by version: <124 `17, 3, reqId,
 // start, end, n, n×(date,o,h,l,c,vol,wap,hasGaps,count)`; 124..195 `17,
 // reqId, start, end, n, n×(date,o,h,l,c,vol,wap,count)`; ≥196 `17, reqId, n,
@@ -219,6 +223,7 @@ type HistoricalData struct {
 	ReqID      int
 	Start, End string // empty from version 196
 	Bars       []Bar
+	NonFinite  int // bars read and left out: a NaN or infinite price or volume
 }
 
 // maxBars bounds a decoded bar count before anything is allocated for it.
@@ -274,7 +279,7 @@ func (m *HistoricalData) Decode(p []byte, v int) error {
 	if cap(m.Bars) < n {
 		m.Bars = make([]Bar, 0, min(n, 4096)) // grows further only as bars really arrive
 	}
-	m.Bars = m.Bars[:0]
+	m.Bars, m.NonFinite = m.Bars[:0], 0
 	for i := 0; i < n && s.Err() == nil; i++ {
 		var b Bar
 		b.Date = s.String()
@@ -288,6 +293,10 @@ func (m *HistoricalData) Decode(p []byte, v int) error {
 			s.Skip(1)
 		}
 		b.BarCount = s.Int32()
+		if !b.finite() {
+			m.NonFinite++ // one bad bar is left out, not the whole backfill
+			continue
+		}
 		m.Bars = append(m.Bars, b)
 	}
 	return finish(&s, "HISTORICAL_DATA")
@@ -347,12 +356,12 @@ func (m *HistoricalDataUpdate) Decode(p []byte, _ int) error {
 	m.ReqID = s.Int32()
 	b.BarCount = s.Int32()
 	b.Date = s.String()
-	b.Open = s.Float()
-	b.Close = s.Float()
-	b.High = s.Float()
-	b.Low = s.Float()
-	b.WAP = s.Float()
-	b.Volume = s.Float()
+	b.Open = s.Price()
+	b.Close = s.Price()
+	b.High = s.Price()
+	b.Low = s.Price()
+	b.WAP = s.Price()
+	b.Volume = s.Price()
 	return finish(&s, "HISTORICAL_DATA_UPDATE")
 }
 
@@ -389,12 +398,12 @@ func (m *RealTimeBar) Decode(p []byte, _ int) error {
 	s.Skip(1)
 	m.ReqID = s.Int32()
 	m.Time = s.Int()
-	m.Open = s.Float()
-	m.High = s.Float()
-	m.Low = s.Float()
-	m.Close = s.Float()
-	m.Volume = s.Float()
-	m.WAP = s.Float()
+	m.Open = s.Price()
+	m.High = s.Price()
+	m.Low = s.Price()
+	m.Close = s.Price()
+	m.Volume = s.Price()
+	m.WAP = s.Price()
 	m.Count = s.Int32()
 	return finish(&s, "REAL_TIME_BARS")
 }

@@ -384,3 +384,43 @@ func TestUnicodeEscapes(t *testing.T) {
 		}
 	}
 }
+
+func TestNonFiniteBarValuesAreRejected(t *testing.T) {
+	for _, bad := range []string{"NaN", "Inf", "-Inf", "Infinity", "1e999"} {
+		upd := "90\x001\x003\x001700000000\x00" + "1\x00" + bad + "\x001\x001\x001\x001\x00"
+		if _, err := DecodeServerMessage([]byte(upd), 178); !errors.Is(err, ErrNonFinite) {
+			t.Errorf("update with %q: %v, want ErrNonFinite", bad, err)
+		}
+		rt := "50\x003\x001\x001700000000\x001\x001\x00" + bad + "\x001\x001\x001\x001\x00"
+		if _, err := DecodeServerMessage([]byte(rt), 178); !errors.Is(err, ErrNonFinite) {
+			t.Errorf("real-time bar with %q: %v, want ErrNonFinite", bad, err)
+		}
+		bars := []Bar{{Date: "1", Open: 1, High: 1, Low: 1, Close: 1, Volume: 1, WAP: 1}, {Date: "2", Open: 2, High: 2, Low: 2, Close: 7.25, Volume: 2, WAP: 2}}
+		frame, _ := AppendMessage(nil, &HistoricalData{ReqID: 1, Bars: bars}, 178)
+		payload := bytes.Replace(frame[HeaderLen:], []byte("7.25"), []byte(bad), 1)
+		m, err := DecodeServerMessage(payload, 178)
+		if err != nil {
+			t.Fatalf("backfill with %q: %v, want the good bars", bad, err)
+		}
+		if h := m.(*HistoricalData); len(h.Bars) != 1 || h.NonFinite != 1 || h.Bars[0].Date != "1" {
+			t.Errorf("backfill with %q: %d bars, %d rejected; want 1 and 1", bad, len(h.Bars), h.NonFinite)
+		}
+	}
+}
+
+func TestOutOfRangeIntNamesItsField(t *testing.T) {
+	var fe *FieldError
+	_, err := ParseServerHello([]byte("2147483648\x0020261126 12:00:00 EST\x00"))
+	if !errors.As(err, &fe) || fe.Index != 0 || fe.Want != "32-bit integer" || strings.Contains(err.Error(), "-1") {
+		t.Fatalf("2^31 server version: %v, want a FieldError at field 0", err)
+	}
+	_, err = DecodeServerMessage([]byte("4\x002\x002147483648\x00200\x00x\x00\x00"), 176) // an error's request id, field 2
+	if !errors.As(err, &fe) || fe.Index != 2 {
+		t.Errorf("2^31 request id: %v, want a FieldError at field 2", err)
+	}
+	s := NewScanner([]byte("2147483648\x00"))
+	s.Int32()
+	if !errors.As(s.Err(), &fe) || fe.Index != 0 {
+		t.Errorf("2^31 as the first field: %v, want field 0", s.Err())
+	}
+}

@@ -50,6 +50,24 @@ var intRanges = map[string][2]int{
 	"sim.server_version":   {100, 200},
 }
 
+// durationFloors are the least each duration setting may be; every other
+// duration need only be positive. Each floor keeps a setting from turning
+// robotui into the storm of connects it exists to prevent, or from starving
+// the machine (config.toml.example says why, per key).
+var durationFloors = map[string]time.Duration{
+	"gateway.connect_timeout": time.Second,            // a dial plus a handshake under load takes hundreds of ms
+	"keepalive.interval":      100 * time.Millisecond, // ten pings a second is already far beyond need
+	"keepalive.timeout":       50 * time.Millisecond,  // a loaded gateway answers in tens of ms
+	"reconnect.initial":       100 * time.Millisecond, // ten connects a second at most, before the attempt cap
+	"reconnect.max":           100 * time.Millisecond,
+	"zombies.scan_interval":   250 * time.Millisecond, // a scan reads the kernel's tables: four a second is plenty
+	"zombies.kill_grace":      100 * time.Millisecond,
+}
+
+// MaxSymbols bounds the watchlist: every symbol is one historical request
+// under IB's pacing, and the performance targets are set at 500.
+const MaxSymbols = 500
+
 var (
 	durationPattern = regexp.MustCompile(`^[1-9][0-9]{0,8} [SDWMY]$`)
 	symbolPattern   = regexp.MustCompile(`^[A-Z0-9.\- ]{1,12}$`)
@@ -98,13 +116,15 @@ func (v *validator) blame(a, b string) string {
 }
 
 // bounds checks the rules that follow from a setting's type and key alone: every duration
-// is positive, and integers stay within intRanges.
+// is positive and at least its floor in durationFloors, and integers stay within intRanges.
 func (v *validator) bounds() {
 	for _, f := range fields {
 		switch x := f.get(v.c).(type) {
 		case time.Duration:
 			if x <= 0 && !(x == 0 && offAtZero[f.key]) {
 				v.fail(f.key, nil, `expected a positive duration like "2s", got %s`, x)
+			} else if floor := durationFloors[f.key]; x < floor {
+				v.fail(f.key, nil, "expected at least %s, got %s", floor, x)
 			}
 		case int:
 			if r, ok := intRanges[f.key]; ok && (x < r[0] || x > r[1]) {
@@ -122,8 +142,8 @@ func (v *validator) oneOf(key, got string, allowed ...string) {
 
 func (v *validator) gateway(allowLive bool) {
 	g := v.c.Gateway
-	if g.Host == "" || strings.ContainsAny(g.Host, " \t\r\n/") {
-		v.fail("gateway.host", nil, `expected a host name or IP address like "127.0.0.1", got %q`, g.Host)
+	if why := checkHost(g.Host); why != "" {
+		v.fail("gateway.host", nil, `expected a host name or IP address like "127.0.0.1", got %q: %s`, clip(g.Host), why)
 	}
 	switch g.Mode {
 	case ModePaper:
@@ -145,6 +165,31 @@ func (v *validator) gateway(allowLive bool) {
 	default:
 		v.fail("gateway.mode", nil, `expected "paper" or "live", got %q`, g.Mode)
 	}
+}
+
+// hostLabel is one label of a host name (RFC 1123): letters, digits and
+// hyphens, not starting or ending with a hyphen.
+var hostLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+
+// checkHost says what is wrong with a gateway host, "" when it is an IP
+// address or a host name.
+func checkHost(h string) string {
+	switch {
+	case h == "":
+		return "it is empty"
+	case net.ParseIP(h) != nil:
+		return ""
+	case len(h) > 253:
+		return fmt.Sprintf("%d characters, a host name has at most 253", len(h))
+	case strings.Contains(h, ":"):
+		return "a port goes in gateway.port, not in the host"
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
+		if !hostLabel.MatchString(label) {
+			return "a host name is dot-separated labels of letters, digits and inner hyphens"
+		}
+	}
+	return ""
 }
 
 func portProduct(port int) string {
@@ -173,6 +218,10 @@ func (v *validator) watchlist() {
 	w := v.c.Watchlist
 	if len(w.Symbols) == 0 {
 		v.fail("watchlist.symbols", nil, "expected at least one symbol")
+	}
+	if len(w.Symbols) > MaxSymbols {
+		v.fail("watchlist.symbols", nil, "%d symbols: at most %d are followed (each is a historical request under IB's pacing)", len(w.Symbols), MaxSymbols)
+		return
 	}
 	seen := map[string]bool{}
 	for _, s := range w.Symbols {

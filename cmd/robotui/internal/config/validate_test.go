@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -34,6 +35,31 @@ func TestValidate(t *testing.T) {
 		{"bad mode", "[gateway]\nmode = \"demo\"\n", false, []want{{line: 2, key: "gateway.mode", msg: `expected "paper" or "live", got "demo"`}}},
 		{"zero connect timeout", "[gateway]\nconnect_timeout = \"0s\"\n", false, []want{{line: 2, key: "gateway.connect_timeout", msg: `expected a positive duration like "2s", got 0s`}}},
 		{"negative connect timeout", "[gateway]\nconnect_timeout = \"-1s\"\n", false, []want{{line: 2, key: "gateway.connect_timeout", msg: "got -1s"}}},
+
+		// floors that keep absurd settings from storming the gateway
+		{"connect timeout 1ns", "[gateway]\nconnect_timeout = \"1ns\"\n", false, []want{{line: 2, key: "gateway.connect_timeout", msg: "expected at least 1s, got 1ns"}}},
+		{"connect timeout 1s", "[gateway]\nconnect_timeout = \"1s\"\n", false, nil},
+		{"reconnect 1ns", "[reconnect]\ninitial = \"1ns\"\nmax = \"1ns\"\n", false, []want{
+			{line: 2, key: "reconnect.initial", msg: "at least 100ms, got 1ns"}, {line: 3, key: "reconnect.max", msg: "at least 100ms, got 1ns"}}},
+		{"reconnect at the floor", "[reconnect]\ninitial = \"100ms\"\nmax = \"100ms\"\n", false, nil},
+		{"keepalive 1ns", "[keepalive]\ninterval = \"1ns\"\ntimeout = \"1ns\"\n", false, []want{
+			{line: 2, key: "keepalive.interval", msg: "at least 100ms"}, {line: 3, key: "keepalive.timeout", msg: "at least 50ms"}}},
+		{"scan 1ns", "[zombies]\nscan_interval = \"1ns\"\n", false, []want{{line: 2, key: "zombies.scan_interval", msg: "at least 250ms, got 1ns"}}},
+		{"scan 250ms", "[zombies]\nscan_interval = \"250ms\"\n", false, nil},
+
+		// host names
+		{"host with port", "[gateway]\nhost = \"127.0.0.1:4003\"\n", false, []want{{line: 2, key: "gateway.host", msg: "a port goes in gateway.port"}}},
+		{"host with control character", "[gateway]\nhost = \"gate\\u0007way\"\n", false, []want{{line: 2, key: "gateway.host", msg: `"gate\away"`}}},
+		{"host like a flag", "[gateway]\nhost = \"-x\"\n", false, []want{{line: 2, key: "gateway.host", msg: "labels of letters"}}},
+		{"host of 300 characters", "[gateway]\nhost = \"" + strings.Repeat("a", 300) + "\"\n", false, []want{{line: 2, key: "gateway.host", msg: "300 characters"}}},
+		{"host label of 64", "[gateway]\nhost = \"" + strings.Repeat("a", 64) + ".example\"\n", false, []want{{line: 2, key: "gateway.host", msg: "labels"}}},
+		{"host name", "[gateway]\nhost = \"gw-1.internal.example.com.\"\n", false, nil},
+		{"host IPv6", "[gateway]\nhost = \"::1\"\n", false, nil},
+		{"host localhost", "[gateway]\nhost = \"localhost\"\n", false, nil},
+
+		// the watchlist's bound
+		{"500 symbols", "[watchlist]\nsymbols = [" + symbolList(500) + "]\n", false, nil},
+		{"501 symbols", "[watchlist]\nsymbols = [" + symbolList(501) + "]\n", false, []want{{line: 2, key: "watchlist.symbols", msg: "501 symbols: at most 500"}}},
 
 		// paper / live
 		{"paper on 7497", "[gateway]\nport = 7497\n", false, nil},
@@ -201,5 +227,26 @@ func TestKeyNamesAreThoseTheConsoleAccepts(t *testing.T) {
 	}
 	if e := errs[1]; e.Line != 3 || e.Key != "keys.help" || !strings.Contains(e.Msg, "already bound") {
 		t.Errorf("Tab vs tab: %+v", e)
+	}
+}
+
+// symbolList is n distinct symbols as a TOML array's items.
+func symbolList(n int) string {
+	items := make([]string, n)
+	for i := range items {
+		items[i] = fmt.Sprintf("\"S%d\"", i)
+	}
+	return strings.Join(items, ",")
+}
+
+func TestIntegersWithAPlusSignAreRefused(t *testing.T) {
+	for _, key := range []string{"gateway.port", "gateway.client_id"} {
+		c := Defaults()
+		if err := c.Set(key, "+4002", "--flag"); err == nil {
+			t.Errorf("%s = +4002 accepted", key)
+		}
+		if err := c.Set(key, "4002", "--flag"); err != nil {
+			t.Errorf("%s = 4002: %v", key, err)
+		}
 	}
 }

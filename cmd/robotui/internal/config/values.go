@@ -81,7 +81,8 @@ func setFromString(v reflect.Value, s string) error {
 		v.SetBool(b)
 	case v.Kind() == reflect.Int || v.Kind() == reflect.Int64:
 		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || v.OverflowInt(n) {
+		// ParseInt takes "+5"; a port or an id written so is a typo, not a number.
+		if err != nil || v.OverflowInt(n) || strings.HasPrefix(s, "+") {
 			return bad()
 		}
 		v.SetInt(n)

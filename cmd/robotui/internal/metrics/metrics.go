@@ -6,6 +6,7 @@ package metrics
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -120,12 +121,17 @@ var (
 	descTraffic   = prometheus.NewDesc("robotui_gateway_messages_total", "Messages exchanged with the gateway.", []string{"direction"}, nil)
 	descFarm      = prometheus.NewDesc("robotui_farm_state", "1 for each data farm's current state (ok, broken, inactive, connecting).", []string{"farm", "kind", "state"}, nil)
 	descSilent    = prometheus.NewDesc("robotui_symbol_silent", "1 while a symbol's live data is silent (no update for data.silent_after while the market is open).", []string{"symbol"}, nil)
+	descIBCodes   = prometheus.NewDesc("robotui_ib_messages_total", "Error and notice messages from the gateway by code, every one (the log coalesces repeats).", []string{"code"}, nil)
+	descRejected  = prometheus.NewDesc("robotui_rejected_total", "Gateway data rejected: non_finite (NaN or infinite values), future (bars dated past the gateway's clock).", []string{"reason"}, nil)
+	descLogLines  = prometheus.NewDesc("robotui_log_lines_lost_total", "Event lines not written: suppressed (flood guard: repeats, state-line rate), dropped (the sink was too slow).", []string{"reason"}, nil)
+	descLogErrs   = prometheus.NewDesc("robotui_log_write_errors_total", "Event lines the log sink failed to write.", nil, nil)
 )
 
 var farmStates = []conn.FarmState{conn.FarmOK, conn.FarmBroken, conn.FarmInactive, conn.FarmConnecting}
 
 func (c snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descState, descReconn, descSockets, descZombies, descListening, descLeaks, descSignal, descBars, descLast, descTraffic, descFarm, descSilent} {
+	for _, d := range []*prometheus.Desc{descState, descReconn, descSockets, descZombies, descListening, descLeaks, descSignal, descBars, descLast, descTraffic,
+		descIBCodes, descRejected, descLogLines, descLogErrs, descFarm, descSilent} {
 		ch <- d
 	}
 }
@@ -164,6 +170,15 @@ func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(descListening, prometheus.GaugeValue, listening)
 	ch <- prometheus.MustNewConstMetric(descLeaks, prometheus.GaugeValue, float64(s.Sockets.OwnLeaks))
+	cnt := s.Counters
+	for code, n := range cnt.GatewayMessages {
+		ch <- prometheus.MustNewConstMetric(descIBCodes, prometheus.CounterValue, float64(n), strconv.Itoa(code))
+	}
+	ch <- prometheus.MustNewConstMetric(descRejected, prometheus.CounterValue, float64(cnt.NonFinite), "non_finite")
+	ch <- prometheus.MustNewConstMetric(descRejected, prometheus.CounterValue, float64(cnt.FutureBars), "future")
+	ch <- prometheus.MustNewConstMetric(descLogLines, prometheus.CounterValue, float64(cnt.LogSuppressed), "suppressed")
+	ch <- prometheus.MustNewConstMetric(descLogLines, prometheus.CounterValue, float64(cnt.LogDropped), "dropped")
+	ch <- prometheus.MustNewConstMetric(descLogErrs, prometheus.CounterValue, float64(cnt.LogWriteErrors))
 	for _, row := range s.Symbols {
 		ch <- prometheus.MustNewConstMetric(descSignal, prometheus.GaugeValue, signalValue(row.Signal), row.Symbol)
 		ch <- prometheus.MustNewConstMetric(descBars, prometheus.GaugeValue, float64(row.Bars), row.Symbol)

@@ -86,3 +86,25 @@ func TestMetricsExposition(t *testing.T) {
 		}
 	}
 }
+
+func TestHardeningCounters(t *testing.T) {
+	m := New()
+	m.SetSource(&fakeSource{snap: engine.Snapshot{Counters: engine.Counters{
+		GatewayMessages: map[int]uint64{10182: 50000, 2104: 1}, NonFinite: 3, FutureBars: 2,
+		LogSuppressed: 49999, LogDropped: 5, LogWriteErrors: 7,
+	}}})
+	_, body := get(t, m.Handler(), "/metrics")
+	for _, want := range []string{
+		`robotui_ib_messages_total{code="10182"} 50000`,
+		`robotui_ib_messages_total{code="2104"} 1`,
+		`robotui_rejected_total{reason="non_finite"} 3`,
+		`robotui_rejected_total{reason="future"} 2`,
+		`robotui_log_lines_lost_total{reason="suppressed"} 49999`,
+		`robotui_log_lines_lost_total{reason="dropped"} 5`,
+		`robotui_log_write_errors_total 7`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
