@@ -29,12 +29,14 @@ type Engine struct {
 	everReady atomic.Bool
 
 	dirty chan struct{} // wakes the publisher
-	// pricesDirty: a forming bar was revised since the last snapshot.
-	pricesDirty atomic.Bool
-	progress    chan struct{} // wakes RunOnce
-	rescan      chan struct{} // asks the scanner for a scan now
-	snaps       chan Snapshot
-	latest      atomic.Pointer[Snapshot]
+	// quiet: a change that waits for the next price refresh or clock tick
+	// (at most a second): a forming bar revised, a ping answered, a scan
+	// that found the table as it was.
+	quiet    atomic.Bool
+	progress chan struct{} // wakes RunOnce
+	rescan   chan struct{} // asks the scanner for a scan now
+	snaps    chan Snapshot
+	latest   atomic.Pointer[Snapshot]
 
 	mu      sync.Mutex // guards sock and market
 	sock    SocketInfo

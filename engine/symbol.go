@@ -60,7 +60,7 @@ func (e *Engine) onBars(sym *symbolState, ev conn.BarEvent) {
 	case conn.BarUpdate:
 		if !e.onUpdate(sym, &ev.Bar) {
 			// Only the forming bar's prices moved: the slower price refresh shows it.
-			e.pricesDirty.Store(true)
+			e.quiet.Store(true)
 			return
 		}
 	case conn.BarResubscribed:
