@@ -57,11 +57,13 @@ func (s *screen) draw(view string) {
 			}
 			continue
 		}
-		if s.width > 0 {
+		w := ansi.StringWidth(line)
+		if s.width > 0 && w > s.width {
 			line = ansi.Truncate(line, s.width, "")
+			w = ansi.StringWidth(line)
 		}
 		b.WriteString(line)
-		if ansi.StringWidth(line) < s.width {
+		if w < s.width {
 			b.WriteString(ansi.EraseLineRight)
 		}
 		if i < len(lines)-1 {
