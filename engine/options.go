@@ -71,8 +71,10 @@ type Options struct {
 	ServerTime   func() (time.Time, bool) // the gateway's clock as last reported; default the session's (tests replace it)
 	Now          func() time.Time         // default time.Now
 
-	// MaxBars bounds each symbol's series (oldest dropped); default 2000,
-	// raised to twice the strategy's lookback when that is larger.
+	// MaxBars bounds each symbol's series (oldest dropped); default 256,
+	// raised to twice the strategy's lookback when that is larger. Only the
+	// lookback's bars are needed to judge the next one; the series is most of
+	// a symbol's memory (500 symbols of 256 bars: about 9 MB).
 	MaxBars int
 	// SignalHistory bounds the emitted signals kept per symbol; default 500.
 	SignalHistory int
@@ -84,7 +86,7 @@ const (
 	defaultEventHistory  = 300
 	defaultPublishEvery  = 100 * time.Millisecond
 	defaultPriceEvery    = time.Second
-	defaultMaxBars       = 2000
+	defaultMaxBars       = 256
 	defaultSignalHistory = 500
 	maxSymbolLen         = 32
 )

@@ -125,6 +125,7 @@ func testOptions(addr string, symbols []string, rec *recorder) Options {
 		Symbols:      symbols,
 		ScanInterval: -1,
 		PublishEvery: 10 * time.Millisecond,
+		MaxBars:      2000, // every bar of the simulator's two-day backfill: tests compare them all
 		Log:          slog.New(rec),
 	}
 }

@@ -38,7 +38,7 @@ func newSymbolState(name string, strategy signal.Strategy, maxBars, maxHist int,
 
 // note keeps the last cross; called for every verdict, emitted or not.
 func (sym *symbolState) note(b *barRec) {
-	if a := b.verdict.action; a == signal.Buy || a == signal.Sell {
+	if a := b.verdict.act(); a == signal.Buy || a == signal.Sell {
 		sym.lastCross, sym.since = a, b.t
 	}
 }
