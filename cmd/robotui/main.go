@@ -16,21 +16,15 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
+	"time"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-// gcPercent is the heap's headroom over what is live (Go's default is 100),
-// unless GOGC says otherwise. The console's heap is mostly what it keeps
-// (bars, the snapshot) and it allocates little once the backfills are in,
-// so collections stay rare while RSS drops by a third (500 symbols: 49 MB
-// at 100, 36 MB at 25).
-const gcPercent = 25
-
 func main() {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
+		go tuneGC(time.NewTicker(gcTuneEvery).C)
 	}
 	os.Exit(profiled(func() int { return run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ()) }))
 }
