@@ -70,7 +70,7 @@ func TestConsoleDrawsOnlyOnChange(t *testing.T) {
 		t.Errorf("the same snapshot again wrote %d bytes, want none", out.Len())
 	}
 
-	d, _ = d.Update(keyMsg("j"))
+	d.Update(keyMsg("j"))
 	if out.Len() == 0 {
 		t.Errorf("moving the cursor drew nothing")
 	}
