@@ -25,6 +25,10 @@ func (e *Engine) observe(ev conn.Event) {
 	if e.userObserver != nil {
 		e.userObserver(ev)
 	}
+	if v, ok := ev.(conn.PingResult); ok && v.Sample.OK {
+		e.quiet.Store(true) // a round trip, every interval: like prices, at most once a second
+		return
+	}
 	e.markDirty()
 }
 

@@ -35,12 +35,14 @@ type Engine struct {
 	watchFrom time.Time                     // the data watch counts silence from here at the earliest (publisher-owned)
 
 	dirty chan struct{} // wakes the publisher
-	// pricesDirty: a forming bar was revised since the last snapshot.
-	pricesDirty atomic.Bool
-	progress    chan struct{} // wakes RunOnce
-	rescan      chan struct{} // asks the scanner for a scan now
-	snaps       chan Snapshot
-	latest      atomic.Pointer[Snapshot]
+	// quiet: a change that waits for the next price refresh or clock tick
+	// (at most a second): a forming bar revised, a ping answered, a scan
+	// that found the table as it was.
+	quiet    atomic.Bool
+	progress chan struct{} // wakes RunOnce
+	rescan   chan struct{} // asks the scanner for a scan now
+	snaps    chan Snapshot
+	latest   atomic.Pointer[Snapshot]
 
 	mu      sync.Mutex // guards sock and market
 	sock    SocketInfo

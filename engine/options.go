@@ -77,8 +77,10 @@ type Options struct {
 	Now          func() time.Time         // default time.Now
 	ClockRate    float64                  // how fast the gateway's clock runs against ours (the simulator's speed); default 1
 
-	// MaxBars bounds each symbol's series (oldest dropped); default 2000,
-	// raised to twice the strategy's lookback when that is larger.
+	// MaxBars bounds each symbol's series (oldest dropped); default 256,
+	// raised to twice the strategy's lookback when that is larger. Only the
+	// lookback's bars are needed to judge the next one; the series is most of
+	// a symbol's memory (500 symbols of 256 bars: about 9 MB).
 	MaxBars int
 	// SignalHistory bounds the emitted signals kept per symbol; default 500.
 	SignalHistory int
@@ -97,7 +99,7 @@ const (
 	defaultPublishEvery  = 100 * time.Millisecond
 	defaultPriceEvery    = time.Second
 	defaultFlushTimeout  = 500 * time.Millisecond // well inside the 2 s a shutdown may take
-	defaultMaxBars       = 2000
+	defaultMaxBars       = 256
 	defaultSignalHistory = 500
 	defaultSilentAfter   = 30 * time.Second
 	maxSymbolLen         = 32

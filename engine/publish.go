@@ -40,12 +40,15 @@ func (e *Engine) publishLoop() {
 			e.watchData(now)
 			continue
 		case <-prices.C:
-			if !e.pricesDirty.Load() {
+			if !e.quiet.Load() {
 				continue
 			}
 		}
-		e.pricesDirty.Store(false)
+		e.quiet.Store(false)
 		e.publish(e.buildSnapshot())
+		// Every snapshot carries the quiet changes: their refresh counts from
+		// the last one, so an idle console gets the clock's, not one more.
+		prices.Reset(e.opts.PriceEvery)
 		gap.Reset(e.opts.PublishEvery)
 		select {
 		case <-e.stopPub:

@@ -3,8 +3,10 @@ package engine
 import (
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,7 +76,11 @@ func (e *Engine) scanOnce(known map[string]bool, first bool) {
 	for k := range current {
 		known[k] = true
 	}
-	e.markDirty()
+	if first || !sameSockets(prev, info) {
+		e.markDirty()
+	} else {
+		e.quiet.Store(true) // only the scan's age changed
+	}
 	if e.opts.AutoKill && hasForeignClientZombie(t) {
 		if plan := e.PlanKill(); !plan.Empty() {
 			e.Kill(plan)
@@ -124,6 +130,13 @@ func hasForeignClientZombie(t sockets.Table) bool {
 
 type socketsKey struct {
 	established, closeWait, timeWait, finWait2, zombies, listener int
+}
+
+// sameSockets reports whether two scans show the same table, their times apart.
+func sameSockets(a, b SocketInfo) bool {
+	return a.Port == b.Port && a.Listening == b.Listening && a.ListenerPID == b.ListenerPID &&
+		a.ListenerCommand == b.ListenerCommand && a.OwnLeaks == b.OwnLeaks && a.Err == b.Err &&
+		maps.Equal(a.Counts, b.Counts) && slices.Equal(a.Zombies, b.Zombies)
 }
 
 func sockKey(s SocketInfo) socketsKey {

@@ -32,20 +32,24 @@ type barRec struct {
 	verdict       verdict
 }
 
+// verdict is kept on every bar held: its action and relation are stored in
+// a byte each (a barRec is 72 bytes, not 88).
 type verdict struct {
 	fast, slow float64
-	action     signal.Action
-	rel        signal.Relation
+	action     int8 // signal.Action
+	rel        int8 // signal.Relation
 	given      bool
 }
 
+func (v verdict) act() signal.Action { return signal.Action(v.action) }
+
 func (b *barRec) record() SignalRecord {
 	r := SignalRecord{
-		BarTime: time.Unix(b.t, 0).UTC(), Signal: b.verdict.action.String(), Price: b.c,
+		BarTime: time.Unix(b.t, 0).UTC(), Signal: b.verdict.act().String(), Price: b.c,
 		Fast: b.verdict.fast, Slow: b.verdict.slow,
 	}
-	if b.verdict.rel != signal.Unknown {
-		r.Relation = b.verdict.rel.String()
+	if rel := signal.Relation(b.verdict.rel); rel != signal.Unknown {
+		r.Relation = rel.String()
 	}
 	return r
 }
@@ -124,10 +128,25 @@ func (s *series) merge(in []barRec) {
 			j++
 		}
 	}
-	s.bars = append(s.bars[:p], tail...)
+	s.bars = s.fit(s.bars[:p], tail)
 	newest := s.bars[len(s.bars)-1].t
 	s.open = newest == in[len(in)-1].t || hadOpen && newest == prevNewest
-	s.trim()
+}
+
+// barHeadroom is room for live bars after a backfill. Without it the first
+// live bar would have the slice grown by a quarter or more.
+const barHeadroom = 16
+
+// fit returns head then tail, the newest maxBars of them, in a new slice
+// with barHeadroom to spare: a backfill of more than maxBars leaves no
+// larger array behind.
+func (s *series) fit(head, tail []barRec) []barRec {
+	drop := max(0, len(head)+len(tail)-s.maxBars)
+	out := make([]barRec, 0, len(head)+len(tail)-drop+barHeadroom)
+	if drop < len(head) {
+		return append(append(out, head[drop:]...), tail...)
+	}
+	return append(out, tail[drop-len(head):]...)
 }
 
 // update applies a live revision of the newest bar, or a new bar whose start
@@ -176,7 +195,7 @@ func (s *series) evaluate(i int) verdict {
 		s.window = append(s.window, s.bars[k].c)
 	}
 	r := s.strategy.Evaluate(s.window)
-	return verdict{fast: r.Fast, slow: r.Slow, action: r.Action, rel: r.Relation, given: true}
+	return verdict{fast: r.Fast, slow: r.Slow, action: int8(r.Action), rel: int8(r.Relation), given: true}
 }
 
 // trim drops the oldest bars beyond maxBars, in batches so that a steady

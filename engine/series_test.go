@@ -153,7 +153,7 @@ func TestSeriesBounded(t *testing.T) {
 	if got := s.bars[len(s.bars)-1].t; got != 999*step {
 		t.Fatalf("newest bar %d, want %d", got, 999*step)
 	}
-	if b := s.newestClosed(); b == nil || !b.verdict.given || b.verdict.action != signal.Hold || b.verdict.rel != signal.Above {
+	if b := s.newestClosed(); b == nil || !b.verdict.given || b.verdict.act() != signal.Hold || signal.Relation(b.verdict.rel) != signal.Above {
 		t.Fatalf("newest closed bar's verdict %+v: the window must survive trimming", b)
 	}
 }

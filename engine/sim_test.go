@@ -129,6 +129,7 @@ func testOptions(addr string, symbols []string, rec *recorder) Options {
 		Bars:         BarSettings{Duration: "2 D", BarSize: "5 mins", WhatToShow: "TRADES", UseRTH: false},
 		ScanInterval: -1,
 		PublishEvery: 10 * time.Millisecond,
+		MaxBars:      2000, // every bar of the simulator's two-day backfill: tests compare them all
 		Log:          slog.New(rec),
 	}
 }

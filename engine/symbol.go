@@ -44,7 +44,7 @@ func newSymbolState(name string, strategy signal.Strategy, maxBars, maxHist int,
 
 // note keeps the last cross; called for every verdict, emitted or not.
 func (sym *symbolState) note(b *barRec) {
-	if a := b.verdict.action; a == signal.Buy || a == signal.Sell {
+	if a := b.verdict.act(); a == signal.Buy || a == signal.Sell {
 		sym.lastCross, sym.since = a, b.t
 	}
 }
@@ -66,7 +66,7 @@ func (e *Engine) onBars(sym *symbolState, ev conn.BarEvent) {
 	case conn.BarUpdate:
 		if !e.onUpdate(sym, &ev.Bar) {
 			// Only the forming bar's prices moved: the slower price refresh shows it.
-			e.pricesDirty.Store(true)
+			e.quiet.Store(true)
 			return
 		}
 	case conn.BarResubscribed:

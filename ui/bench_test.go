@@ -69,3 +69,44 @@ func BenchmarkCursorMove(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkIdleMessage is a message that changes nothing on the screen (the
+// same snapshot again) at 200x60 with 500 symbols: no frame is written.
+func BenchmarkIdleMessage(b *testing.B) {
+	useProfile(b, termenv.TrueColor, true)
+	f := newFake(b)
+	snap := buildSnapshot(500, withZombies)
+	var out countingWriter
+	var d tea.Model = drawn{Model: ready(b, f, 200, 60, snap), scr: &screen{out: &out}}
+	d, _ = d.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+	written := out.n
+	b.ReportAllocs()
+	for b.Loop() {
+		d, _ = d.Update(snapshotMsg{snap})
+	}
+	if out.n != written {
+		b.Fatalf("%d bytes written for frames that did not change", out.n-written)
+	}
+}
+
+// BenchmarkFrameDraw is a snapshot that changes the screen, drawn.
+func BenchmarkFrameDraw(b *testing.B) {
+	useProfile(b, termenv.TrueColor, true)
+	f := newFake(b)
+	snaps := [2]engine.Snapshot{buildSnapshot(500, withZombies), buildSnapshot(500, inBackoff)}
+	snaps[1].At = snaps[1].At.Add(time.Second)
+	var out countingWriter
+	var d tea.Model = drawn{Model: ready(b, f, 200, 60, snaps[0]), scr: &screen{out: &out}}
+	d, _ = d.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		d, _ = d.Update(snapshotMsg{snaps[i%2]})
+		i++
+	}
+	b.ReportMetric(float64(out.n)/float64(i), "B/frame")
+}
+
+type countingWriter struct{ n int }
+
+func (w *countingWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }

@@ -31,12 +31,14 @@ func Run(b Backend, opts Options, in io.Reader, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// The engine publishes at most every 100 ms: 20 frames a second keep keys
-	// snappy without bubbletea's default 60 idle wake-ups a second.
+	// The screen draws each new frame at once; Bubble Tea's renderer, whose
+	// ticker wakes whether anything changed or not, ticks rendererFPS a second.
 	// SIGINT, SIGTERM and SIGHUP quit the way the quit key does (session
 	// closed, terminal restored, then a graceful exit). bubbletea's own handler would take its "killed"
 	// exit, which closes the terminal reader under its read goroutine.
-	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithFPS(20), tea.WithoutSignalHandler())
+	term := &terminal{w: out}
+	p := tea.NewProgram(drawn{Model: m, scr: &screen{out: term}}, tea.WithInput(in), tea.WithOutput(term.output()),
+		tea.WithAltScreen(), tea.WithFPS(rendererFPS), tea.WithoutSignalHandler())
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan struct{})
@@ -56,7 +58,7 @@ func Run(b Backend, opts Options, in io.Reader, out io.Writer) error {
 	signal.Stop(sigs)
 	close(done)
 	<-forwarded
-	if fm, ok := final.(Model); !ok || (!fm.closed && !fm.stopped) {
+	if fm, ok := final.(drawn); !ok || (!fm.closed && !fm.stopped) {
 		b.Close()
 	}
 	// SIGINT (kill -INT, or ^C delivered as a signal) is a request to quit like

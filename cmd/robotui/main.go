@@ -16,12 +16,16 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
+	"time"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		go tuneGC(time.NewTicker(gcTuneEvery).C)
+	}
 	os.Exit(profiled(func() int { return run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ()) }))
 }
 

@@ -112,6 +112,34 @@ func BenchmarkScan1000(b *testing.B) {
 	})
 }
 
+// BenchmarkScanIdlePort is the scan the engine repeats every few seconds
+// while nothing is on the port: its cost is the kernel's walk of the whole
+// TCP table, once for both families, or once per family (the fallback).
+func BenchmarkScanIdlePort(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close() // a free port: nothing on it
+	for _, perFamily := range []bool{false, true} {
+		name := "one-dump"
+		if perFamily {
+			name = "per-family"
+		}
+		b.Run(name, func(b *testing.B) {
+			s := NewScanner()
+			s.diag.perFamily = perFamily
+			for b.Loop() {
+				tb, err := s.Scan(port, false)
+				if err != nil || len(tb.Conns) != 0 || s.procOnly {
+					b.Fatalf("scan: %v, %d conns, procOnly %v", err, len(tb.Conns), s.procOnly)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkParseProcNet1000(b *testing.B) {
 	var sb strings.Builder
 	sb.WriteString(tcpHeader)

@@ -15,8 +15,10 @@ const (
 	nlmsgDone        = 3
 	nlmFRequest      = 0x1
 	nlmFDump         = 0x300
+	tcpDiagGetSock   = 18 // TCPDIAG_GETSOCK, the request before SOCK_DIAG_BY_FAMILY
 	sockDiagByFamily = 20
 	diagReqLen       = 56 // struct inet_diag_req_v2
+	compatReqLen     = 60 // struct inet_diag_req, TCPDIAG_GETSOCK's
 	diagMsgLen       = 72 // struct inet_diag_msg
 	diagReqBytecode  = 1  // INET_DIAG_REQ_BYTECODE
 	diagBcJMP        = 1  // INET_DIAG_BC_JMP
@@ -25,6 +27,7 @@ const (
 	diagBcDGE        = 4
 	diagBcDLE        = 5
 	diagAllStates    = 1<<13 - 1 // every TCP state, as ss asks
+	afUnspec         = 0
 	afInet           = 2
 	afInet6          = 10
 	ipprotoTCP       = 6
@@ -32,8 +35,15 @@ const (
 
 // diagRequest builds a dump request for one address family's TCP sockets,
 // filtered in the kernel to sport == port || dport == port when filter is set.
+// Family afUnspec asks for both families in the older TCPDIAG_GETSOCK form:
+// the kernel then walks its TCP tables once rather than once per family
+// (SOCK_DIAG_BY_FAMILY has no "any family"), and the filter works the same.
 func diagRequest(family uint8, port uint16, filter bool, seq uint32) []byte {
-	n := nlmsgHeaderLen + diagReqLen
+	typ, reqLen := uint16(sockDiagByFamily), diagReqLen
+	if family == afUnspec {
+		typ, reqLen = tcpDiagGetSock, compatReqLen
+	}
+	n := nlmsgHeaderLen + reqLen
 	var bc []byte
 	if filter {
 		bc = portBytecode(port)
@@ -42,14 +52,18 @@ func diagRequest(family uint8, port uint16, filter bool, seq uint32) []byte {
 	b := make([]byte, n)
 	ne := binary.NativeEndian
 	ne.PutUint32(b[0:], uint32(n))
-	ne.PutUint16(b[4:], sockDiagByFamily)
+	ne.PutUint16(b[4:], typ)
 	ne.PutUint16(b[6:], nlmFRequest|nlmFDump)
 	ne.PutUint32(b[8:], seq)
 	r := b[nlmsgHeaderLen:]
-	r[0], r[1] = family, ipprotoTCP
-	ne.PutUint32(r[4:], diagAllStates)
+	if family == afUnspec {
+		ne.PutUint32(r[52:], diagAllStates) // after family, lengths, ext and the 48-byte socket id
+	} else {
+		r[0], r[1] = family, ipprotoTCP
+		ne.PutUint32(r[4:], diagAllStates)
+	}
 	if filter {
-		a := r[diagReqLen:]
+		a := r[reqLen:]
 		ne.PutUint16(a[0:], uint16(4+len(bc)))
 		ne.PutUint16(a[2:], diagReqBytecode)
 		copy(a[4:], bc)
@@ -106,7 +120,7 @@ func parseDiag(b []byte, port uint16, dst []rawSocket) (rows []rawSocket, done b
 			if code := int32(ne.Uint32(msg)); code != 0 {
 				return dst, false, syscall.Errno(-code)
 			}
-		case sockDiagByFamily:
+		case sockDiagByFamily, tcpDiagGetSock: // a reply has its request's type
 			if len(msg) < diagMsgLen {
 				return dst, false, fmt.Errorf("%w: netlink: diag message of %d bytes", ErrMalformed, len(msg))
 			}

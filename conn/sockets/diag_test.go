@@ -68,6 +68,8 @@ func TestParseDiag(t *testing.T) {
 	}{
 		{"rows then done", cat(v4, v6, other, unknownFamily, done),
 			"[127.0.0.1:50001->127.0.0.1:4002 CLOSE_WAIT uid=1000 inode=77 pid=0 127.0.0.1:4002->127.0.0.1:50002 ESTABLISHED uid=0 inode=78 pid=0]", true, nil},
+		{"replies to the old request", cat(nlmsg(tcpDiagGetSock, diagMsg(afInet, "127.0.0.1:50001", "127.0.0.1:4002", CloseWait, 1000, 77)), done),
+			"[127.0.0.1:50001->127.0.0.1:4002 CLOSE_WAIT uid=1000 inode=77 pid=0]", true, nil},
 		{"more to come", cat(v4), "[127.0.0.1:50001->127.0.0.1:4002 CLOSE_WAIT uid=1000 inode=77 pid=0]", false, nil},
 		{"empty datagram", nil, "[]", false, nil},
 		{"acknowledgement is no error", cat(errMsg(0), done), "[]", true, nil},
@@ -165,9 +167,29 @@ func TestDiagRequest(t *testing.T) {
 	}
 }
 
+// Both families at once: the TCPDIAG_GETSOCK request, struct inet_diag_req.
+func TestDiagRequestBothFamilies(t *testing.T) {
+	req := diagRequest(afUnspec, 4002, true, 3)
+	ne := binary.NativeEndian
+	if int(ne.Uint32(req)) != len(req) || len(req) != nlmsgHeaderLen+compatReqLen+4+36 {
+		t.Fatalf("length %d in a request of %d bytes", ne.Uint32(req), len(req))
+	}
+	if ne.Uint16(req[4:]) != tcpDiagGetSock || ne.Uint16(req[6:]) != nlmFRequest|nlmFDump || ne.Uint32(req[8:]) != 3 {
+		t.Errorf("header %x", req[:16])
+	}
+	r := req[nlmsgHeaderLen:]
+	if r[0] != afUnspec || ne.Uint32(r[52:]) != diagAllStates || ne.Uint32(r[56:]) != 0 {
+		t.Errorf("request %x", r[:compatReqLen])
+	}
+	if a := r[compatReqLen:]; ne.Uint16(a) != 40 || ne.Uint16(a[2:]) != diagReqBytecode || string(a[4:]) != string(portBytecode(4002)) {
+		t.Errorf("attribute %x", a)
+	}
+}
+
 func FuzzParseDiag(f *testing.F) {
 	f.Add(cat(nlmsg(sockDiagByFamily, diagMsg(afInet, "127.0.0.1:50001", "127.0.0.1:4002", CloseWait, 1, 2)), nlmsg(nlmsgDone, nil)), uint16(4002))
 	f.Add(nlmsg(sockDiagByFamily, diagMsg(afInet6, "[::1]:4002", "[::1]:1", Listen, 1, 2)), uint16(4002))
+	f.Add(nlmsg(tcpDiagGetSock, diagMsg(afInet, "127.0.0.1:4002", "127.0.0.1:1", Established, 1, 2)), uint16(4002))
 	f.Add(errMsg(-22), uint16(1))
 	f.Add([]byte{}, uint16(0))
 	f.Fuzz(func(t *testing.T, data []byte, port uint16) {
