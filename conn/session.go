@@ -460,6 +460,11 @@ func (s *Session) serve(c *Client) (Cause, error) {
 	for {
 		select {
 		case <-c.Done():
+			// What the reader got before the end comes first: a 1300 sent
+			// just before the gateway closed is why it closed.
+			if err := s.drainInbox(c); err != nil {
+				return CauseOf(err), err
+			}
 			return CauseOf(c.Err()), c.Err()
 		case <-s.ctx.Done():
 			s.exit = exitClose
