@@ -67,6 +67,11 @@ func (e *Engine) onState(v conn.StateChange) {
 	if hint := e.hint(v.State, v.Cause, v.Addr); hint != "" {
 		attrs = append(attrs, slog.String("hint", hint))
 	}
+	if v.State != conn.Ready {
+		if in, _, _ := e.expected(e.gatewayTime()); in {
+			attrs = append(attrs, slog.Bool("expected", true))
+		}
+	}
 	if held > 0 {
 		attrs = append(attrs, slog.Int("suppressed", held)) // state lines left out before this one
 	}

@@ -44,6 +44,7 @@ type Engine struct {
 	snaps    chan Snapshot
 	latest   atomic.Pointer[Snapshot]
 
+	ibc     ibcGate
 	mu      sync.Mutex // guards sock and market
 	sock    SocketInfo
 	market  MarketInfo

@@ -90,6 +90,11 @@ type Options struct {
 	SilentAfter time.Duration
 	// SilentCheck is how often the watch looks; default 1 s.
 	SilentCheck time.Duration
+	// RestartWindows are when the gateway is expected away (IB's resets, the
+	// weekend, the configured restart); an outage in one is `expected`. nil: none.
+	RestartWindows *calendar.RestartWindows
+	// IBCAddr is IBC's command server (host:port); "" turns the gateway menu off.
+	IBCAddr string
 }
 
 const (

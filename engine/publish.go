@@ -110,7 +110,7 @@ func (e *Engine) buildSnapshot() Snapshot {
 }
 
 func (e *Engine) connInfo(st *conn.Stats) ConnInfo {
-	return ConnInfo{
+	c := ConnInfo{
 		State: st.State, Since: st.Since, ReadySince: st.ReadySince, Cause: st.Cause, Error: errText(st.Err),
 		Addr: st.Addr, ClientID: st.ClientID, ServerVersion: st.ServerVersion, Accounts: st.Accounts,
 		Mode: cmp.Or(accountMode(st.Accounts), e.opts.Mode), ConfigMode: e.opts.Mode,
@@ -119,6 +119,10 @@ func (e *Engine) connInfo(st *conn.Stats) ConnInfo {
 		MsgsIn: st.MsgsIn, MsgsOut: st.MsgsOut, BytesIn: st.BytesIn, BytesOut: st.BytesOut,
 		BadFrames: st.BadFrames, Hint: e.hint(st.State, st.Cause, st.Addr),
 	}
+	if st.State != conn.Ready {
+		c.Expected, c.ExpectedWhat, c.ExpectedUntil = e.expected(e.gatewayTime())
+	}
+	return c
 }
 
 func (e *Engine) keepaliveInfo(st *conn.Stats) KeepaliveInfo {

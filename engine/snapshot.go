@@ -33,6 +33,9 @@ type ConnInfo struct {
 	Cause         conn.Cause // why the last transition happened
 	Error         string     // the failure behind Cause in full, "" when there is none
 	Hint          string     // what the trader can do about it, "" when nothing (see noListenerHint)
+	Expected      bool       // not ready inside a restart window (RestartWindows)
+	ExpectedUntil time.Time  // with Expected: the window's end, gateway clock
+	ExpectedWhat  string     // with Expected: which window
 	Addr          string     // gateway host:port
 	ClientID      int        // the id in use (rotates on 326)
 	ServerVersion int

@@ -21,6 +21,8 @@ type Config struct {
 	Log       Log       `toml:"log"`
 	Metrics   Metrics   `toml:"metrics"`
 	Sim       Sim       `toml:"sim"`
+	Alerts    Alerts    `toml:"alerts"`
+	IBC       IBC       `toml:"ibc"`
 	// Keys binds actions (ui/keys' table names them) to Bubble Tea key names ("q", "ctrl+c",
 	// "up", "tab", "esc", ...). Defaults and rules come from that table.
 	Keys map[string][]string `toml:"keys"`
@@ -55,6 +57,10 @@ type Gateway struct {
 	Mode Mode `toml:"mode"`
 	// ConnectTimeout bounds dial plus handshake until the session is ready. Default 10s.
 	ConnectTimeout time.Duration `toml:"connect_timeout"`
+	// RestartTime is IBC's AutoRestartTime, "HH:MM" 24-hour on the gateway's (New York) clock; an outage then is expected. Default "": none.
+	RestartTime string `toml:"restart_time"`
+	// ResetRegion picks IB's daily server reset window: "na", "eu" or "asia". Default "na".
+	ResetRegion string `toml:"reset_region"`
 }
 
 // Addr is the gateway's host:port, ready for net.Dial.
@@ -170,6 +176,7 @@ func Defaults() Config {
 			ReadOnly:       true,
 			Mode:           ModePaper,
 			ConnectTimeout: 10 * time.Second,
+			ResetRegion:    "na",
 		},
 		Keepalive: Keepalive{Interval: 2 * time.Second, Timeout: 2 * time.Second, MaxMisses: 2, History: 300},
 		Reconnect: Reconnect{Initial: 250 * time.Millisecond, Multiplier: 2.0, Max: 30 * time.Second, Jitter: 0.2},
@@ -186,6 +193,7 @@ func Defaults() Config {
 		Log:      Log{Format: "text", Level: "info", File: ""},
 		Metrics:  Metrics{Addr: "", AllowRemote: false},
 		Sim:      Sim{Seed: 1, Speed: 1.0, ServerVersion: 178, Start: ""},
+		Alerts:   defaultAlerts(),
 		Keys:     keys.DefaultBindings(),
 	}
 }

@@ -84,7 +84,12 @@ func init() {
 			continue
 		}
 		for j := range sf.Type.NumField() {
-			add(section, sf.Type.Field(j).Tag.Get("toml"), []int{i, j})
+			name := sf.Type.Field(j).Tag.Get("toml")
+			if isTableList(section + "." + name) {
+				sectionKeys[section] = append(sectionKeys[section], name) // known, decoded whole
+				continue
+			}
+			add(section, name, []int{i, j})
 		}
 	}
 }

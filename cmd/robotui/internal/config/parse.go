@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -97,6 +98,10 @@ func (d *decoder) key(k toml.Key) {
 		return
 	}
 	d.seen[dotted] = true
+	if isTableList(dotted) {
+		d.tableList(dotted, table[k[1]])
+		return
+	}
 	raw, line := d.peek(table[k[1]])
 	f := fieldByKey[dotted]
 	if f == nil {
@@ -128,6 +133,27 @@ func (d *decoder) section(k toml.Key, known bool) {
 	case !isTable:
 		d.fail(section, line, fmt.Sprintf("expected a table [%s], got %s", section, describe(raw)))
 	}
+}
+
+// tableList decodes [[alerts.sink]] whole; unknown keys in it are errors too.
+func (d *decoder) tableList(dotted string, p toml.Primitive) {
+	var sinks []Sink
+	if err := d.md.PrimitiveDecode(p, &sinks); err != nil {
+		_, line := d.peek(p)
+		d.fail(dotted, line, "expected [[alerts.sink]] tables: "+err.Error())
+		return
+	}
+	for _, u := range d.md.Undecoded() {
+		if len(u) > 2 && u[0] == "alerts" && u[1] == "sink" {
+			d.fail(dotted, 0, fmt.Sprintf("unknown key %q in [[alerts.sink]]", u[len(u)-1]))
+		}
+	}
+	d.c.Alerts.Sinks = sinks
+	d.c.origins = maps.Clone(d.c.origins)
+	if d.c.origins == nil {
+		d.c.origins = map[string]Error{}
+	}
+	d.c.origins[dotted] = Error{File: d.file}
 }
 
 func (d *decoder) fail(key string, line int, msg string) {

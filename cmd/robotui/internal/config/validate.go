@@ -38,16 +38,18 @@ var whatToShow = []string{
 }
 
 // offAtZero are the durations that 0 turns off.
-var offAtZero = map[string]bool{"data.silent_after": true}
+var offAtZero = map[string]bool{"data.silent_after": true, "alerts.down_after": true, "alerts.farm_broken": true, "alerts.keepalive_p99": true}
 
 // intRanges are the integer settings' inclusive bounds.
 var intRanges = map[string][2]int{
 	"gateway.port": {1, 65535},
 	// On 326 the session tries the next 9 ids too: they must still fit the wire's int32.
-	"gateway.client_id":    {0, math.MaxInt32 - 9},
-	"keepalive.max_misses": {1, math.MaxInt32},
-	"keepalive.history":    {10, 100000},
-	"sim.server_version":   {100, 200},
+	"gateway.client_id":      {0, math.MaxInt32 - 9},
+	"keepalive.max_misses":   {1, math.MaxInt32},
+	"keepalive.history":      {10, 100000},
+	"sim.server_version":     {100, 200},
+	"alerts.storm_sessions":  {0, 1000},
+	"alerts.gateway_zombies": {0, 10000},
 }
 
 // durationFloors are the least each duration setting may be; every other
@@ -90,6 +92,7 @@ func (c Config) Validate(allowLive bool) error {
 	v.metrics()
 	v.sim()
 	v.keys()
+	v.alerts()
 	return errors.Join(v.errs...)
 }
 
