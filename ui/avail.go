@@ -36,6 +36,9 @@ func (m Model) availability() map[keys.Action]string {
 	if len(m.faults) == 0 {
 		why[keys.Faults] = "only with --sim"
 	}
+	if _, ok := m.gateway(); !ok {
+		why[keys.GatewayMenu] = "no IBC command server: set [ibc] command_port"
+	}
 	if len(m.order) == 0 {
 		why[keys.Sort] = "no symbols"
 		why[keys.Refresh] = "no symbols"
@@ -44,7 +47,7 @@ func (m Model) availability() map[keys.Action]string {
 	case modeNormal:
 		why[keys.Confirm] = "no dialog open"
 		why[keys.Cancel] = "no dialog open"
-	case modeHelp, modePlanning:
+	case modeHelp, modePlanning, modeGateway:
 		why[keys.Confirm] = "nothing to confirm"
 	case modeConfirm:
 		if m.plan.Empty() {

@@ -30,4 +30,8 @@ type Options struct {
 	Keys map[string][]string
 	// Title heads the screen; empty means "robotui".
 	Title string
+	// Alerts, when set, are shown (firing, failing sinks); Bell rings the
+	// terminal bell and flashes the header on a new firing alert.
+	Alerts AlertView
+	Bell   bool
 }

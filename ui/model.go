@@ -25,13 +25,15 @@ var ErrNoBackend = errors.New("ui: no backend")
 type mode int
 
 const (
-	modeNormal   mode = iota
-	modeHelp          // the full help
-	modePlanning      // waiting for the kill dry run
-	modeConfirm       // the kill confirmation
-	modeFaults        // the simulator's fault menu
-	modeEvent         // one log line in full
-	modeFilter        // typing the log's filter
+	modeNormal         mode = iota
+	modeHelp                // the full help
+	modePlanning            // waiting for the kill dry run
+	modeConfirm             // the kill confirmation
+	modeFaults              // the simulator's fault menu
+	modeEvent               // one log line in full
+	modeFilter              // typing the log's filter
+	modeGateway             // the gateway (IBC) menu
+	modeGatewayConfirm      // one IBC command, asking for y
 )
 
 type focus int
@@ -84,6 +86,14 @@ type Model struct {
 	planSeq  int
 	modalOff int
 	faultCur int
+	gwCur    int // the gateway menu's cursor
+
+	alerts       AlertView
+	ring         bool            // ring the bell on a new alert
+	firing       map[string]bool // alert keys firing at the last snapshot
+	failingSinks []string
+	bell         bool      // the next frame rings
+	flashUntil   time.Time // snapshot time until which the header flashes
 
 	killing bool
 	closing bool // Close is running
@@ -118,6 +128,8 @@ func New(b Backend, opts Options) (Model, error) {
 		th:     theme.New(lipgloss.DefaultRenderer(), theme.DefaultPalette()),
 		title:  cmp.Or(opts.Title, "robotui"),
 		faults: b.FaultNames(),
+		alerts: opts.Alerts,
+		ring:   opts.Bell,
 	}
 	m.syncKeys()
 	m.renderAll()

@@ -79,7 +79,7 @@ func (m *Model) renderAll() {
 		m.small = strings.Join(panels.Small(m.th, m.title, m.width, m.height, MinWidth, MinHeight), "\n")
 		return
 	}
-	m.head = strings.Join(panels.Header(m.th, m.title, &m.snap, m.have, m.width), "\n")
+	m.head = strings.Join(m.header(), "\n")
 	m.renderTop()
 	m.renderBody()
 	m.renderFooter()
@@ -125,13 +125,21 @@ func (m *Model) renderBody() {
 		} else {
 			title += "?"
 		}
-		lines, m.modalOff = panels.Modal(m.th, title, panels.KillPlanLines(m.th, m.plan, m.modalInner()), hint, m.modalOff, w, h)
+		body := panels.KillPlanLines(m.th, m.plan, m.modalInner())
+		if _, ok := m.gateway(); ok && gatewaySide(m.plan) {
+			body = append(body, "", panels.NewLine(m.modalInner()).Add(m.th.Bold, m.keyLabel(keys.GatewayMenu)+" gateway menu").
+				Add(m.th.Warn, ": restarting the gateway clears them").String())
+		}
+		lines, m.modalOff = panels.Modal(m.th, title, body, hint, m.modalOff, w, h)
 	case modeFaults:
 		view := max(1, h-4)
 		off := min(max(0, m.faultCur-view+1), m.faultCur)
 		lines, _ = panels.Modal(m.th, "Inject a simulator fault", panels.FaultLines(m.th, m.faults, m.snap.Faults, m.faultCur, m.modalInner()),
 			m.keyLabel(keys.Up)+"/"+m.keyLabel(keys.Down)+" move · "+m.keyLabel(keys.Open)+"/"+m.keyLabel(keys.Confirm)+" inject · 1-9 pick · "+
 				m.keyLabel(keys.Cancel)+" close", off, w, h)
+	case modeGateway, modeGatewayConfirm:
+		title, body, hint := m.gatewayLines(m.mode == modeGatewayConfirm)
+		lines, m.modalOff = panels.Modal(m.th, title, body, hint, m.modalOff, w, h)
 	case modeEvent:
 		lines, m.modalOff = panels.Modal(m.th, "Event", panels.EventLines(m.th, m.opened, &m.snap, m.modalInner()),
 			m.hint(hintPart{keys.Cancel, "close"})+" · "+m.keyLabel(keys.Up)+" "+m.keyLabel(keys.Down)+" scroll", m.modalOff, w, h)

@@ -29,9 +29,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.reorder()
 		m.followEvents(prev)
 		m.expireStatus()
+		m.bell = false
+		m.noteAlerts()
 		m.syncKeys()
 		m.renderAll()
 		return m, waitSnapshot(m.snaps)
+
+	case ibcDoneMsg:
+		return m.ibcDone(msg).changed(), nil
 
 	case engineStoppedMsg:
 		m.stopped = true
@@ -118,6 +123,10 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m = m.faultKey(a, msg)
 	case modeEvent:
 		m = m.eventKey(a)
+	case modeGateway:
+		m, cmd = m.gatewayKey(a, msg)
+	case modeGatewayConfirm:
+		m, cmd = m.gatewayConfirmKey(a)
 	default:
 		m, cmd = m.normalKey(a, msg)
 	}
@@ -201,6 +210,8 @@ func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, planKill(m.b, m.planSeq)
 	case keys.Faults:
 		m.mode, m.faultCur = modeFaults, 0
+	case keys.GatewayMenu:
+		m = m.openGateway()
 	case "":
 		// The dialog keys do nothing here but clear a message.
 		if (m.keys.Is(msg, keys.Confirm) || m.keys.Is(msg, keys.Cancel)) && m.status != "" && !m.sticky {
@@ -294,6 +305,11 @@ func (m Model) confirmKey(a keys.Action) (Model, tea.Cmd) {
 			m.setStatus(statusInfo, "kill cancelled: nothing was signalled")
 		}
 		m.mode, m.plan = modeNormal, engine.KillPlan{}
+	case keys.GatewayMenu: // the cure for gateway-side zombies
+		if _, ok := m.gateway(); ok {
+			m.plan = engine.KillPlan{}
+			m = m.openGateway()
+		}
 	case keys.Up:
 		m.modalOff = max(0, m.modalOff-1)
 	case keys.Down:

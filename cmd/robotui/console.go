@@ -2,13 +2,16 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -21,6 +24,7 @@ import (
 	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/conn/ibsim"
 	"github.com/robotui/robotui/engine"
+	"github.com/robotui/robotui/engine/alert"
 	"github.com/robotui/robotui/engine/calendar"
 	strategy "github.com/robotui/robotui/engine/signal"
 	"github.com/robotui/robotui/ui"
@@ -103,6 +107,20 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 		}
 		defer sim.Close()
 		cfg.Gateway.Host, cfg.Gateway.Port = "127.0.0.1", sim.Port()
+		if cfg.IBC.CommandPort != 0 {
+			// The simulator's own IBC command server, on the configured port or, if taken, any.
+			b, err := ibsim.StartIBC(sim, cfg.IBCAddr(), 0)
+			if err != nil {
+				b, err = ibsim.StartIBC(sim, "127.0.0.1:0", 0)
+			}
+			if err != nil {
+				fmt.Fprintln(stderr, "robotui: start the simulator's IBC command server:", err)
+				return 2
+			}
+			defer b.Close()
+			_, p, _ := net.SplitHostPort(b.Addr())
+			cfg.IBC.CommandPort, _ = strconv.Atoi(p)
+		}
 	}
 
 	m := metrics.New()
@@ -150,12 +168,20 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 		defer srv.Close()
 	}
 	eng.Start()
+	var alerts *alert.Manager
+	if cfg.Alerts.Enabled {
+		alerts = newAlerts(cfg, env, eng, diag)
+		actx, cancel := context.WithCancel(ctx)
+		go alerts.Run(actx, eng.Latest, alertEvery)
+		defer alerts.Close()
+		defer cancel()
+	}
 	if headless {
 		<-ctx.Done()
 		eng.Close()
 		return 0
 	}
-	err = ui.Run(eng, ui.Options{Keys: cfg.Keys, Title: "robotui"}, stdin, stdout)
+	err = ui.Run(eng, ui.Options{Keys: cfg.Keys, Title: "robotui", Alerts: uiAlerts(alerts), Bell: cfg.Alerts.Bell}, stdin, stdout)
 	eng.Close()
 	sayLogError()
 	if err != nil {
@@ -309,6 +335,9 @@ func engineOptions(cfg config.Config, sim *ibsim.Server, events *slog.Logger, m 
 		Readonly:     cfg.Gateway.ReadOnly,
 		Log:          events,
 		SilentAfter:  cfg.Data.SilentAfter,
+		// The gateway menu and the restart windows (issue 15).
+		IBCAddr:        cfg.IBCAddr(),
+		RestartWindows: restartWindows(cfg),
 	}
 	if opts.SilentAfter == 0 {
 		opts.SilentAfter = -1 // "0s" in the config: the watch is off

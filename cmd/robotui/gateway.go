@@ -55,6 +55,7 @@ func serveGateway(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
 	start := fs.String("start", "", "the sim clock's first `instant`, RFC 3339 (e.g. 2026-01-05T10:00:00-05:00); default now")
 	loginZone := fs.String("login-zone", "America/New_York", "login `zone` of the handshake reply and of text dates: an IANA name, optionally =label for the reply's text (Europe/London=Greenwich Mean Time)")
+	ibcAddr := fs.String("ibc", "", "serve IBC's command server protocol on this `address` (loopback only): STOP, RESTART, RECONNECTDATA, RECONNECTACCOUNT, EXIT")
 	dateStyle := fs.String("date-style", ibsim.DateZoned, "formatDate 1 bar dates: zoned (20260402 09:30:00 US/Eastern) or spaced (20230413  16:31:22, older gateways)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), gatewayUsage)
@@ -100,6 +101,11 @@ func serveGateway(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return usageErr("--control %s: %v", *control, err)
 		}
 	}
+	if *ibcAddr != "" {
+		if err := checkLoopback(*ibcAddr); err != nil {
+			return usageErr("--ibc %s: %v", *ibcAddr, err)
+		}
+	}
 	var handler slog.Handler
 	switch *logFormat {
 	case "text":
@@ -123,6 +129,14 @@ func serveGateway(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return usageErr("control endpoint: %v", err)
 		}
 		controlNote = fmt.Sprintf(", control on http://%s", ctl.Addr)
+	}
+	if *ibcAddr != "" {
+		b, err := ibsim.StartIBC(sim, *ibcAddr, 0)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		defer b.Close()
+		controlNote += ", IBC command server on " + b.Addr()
 	}
 	fmt.Fprintf(stdout, "robotui gateway: API on %s%s (server version %d, seed %d, speed %g)\n",
 		sim.Addr(), controlNote, *version, *seed, *speed)

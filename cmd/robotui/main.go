@@ -61,6 +61,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string)
 			return runZombies(args[1:], stdin, stdout, stderr)
 		case "config":
 			return runConfig(args[1:], stdout, stderr, env)
+		case "alerts":
+			return runAlerts(args[1:], stdout, stderr, env)
+		case "ibc":
+			return runIBC(args[1:], stdin, stdout, stderr, env)
 		case "version":
 			if len(args) > 1 && args[1] != "-h" && args[1] != "--help" {
 				fmt.Fprintf(stderr, "robotui version: unexpected argument %q\n", args[1])
@@ -111,6 +115,9 @@ Usage:
   robotui gateway [flags]      run the simulated IB Gateway standalone
   robotui zombies [flags]      list (and with --kill, remove) zombie sockets on the gateway port
   robotui config check [PATH]  validate a configuration file (exit 0 ok, 2 errors)
+  robotui alerts test          send a test alert to every [[alerts.sink]]
+  robotui ibc restart|reconnectdata|reconnectaccount|stop [--yes]
+                               a command to IBC's command server ([ibc] command_port)
   robotui version              print the version
 
 Run 'robotui COMMAND --help' for a command's flags, 'robotui --help' for the console's.

@@ -62,14 +62,19 @@ func (q *QuietHours) In(t time.Time) bool {
 // Secret is where a sink's secret comes from: an environment variable or a
 // file (its first line). It is never logged.
 type Secret struct {
-	Env  string
-	File string
+	Env    string
+	File   string
+	Getenv func(string) string // default os.Getenv
 }
 
 // Value reads the secret; ErrNoSecret when neither source has one.
 func (s Secret) Value() (string, error) {
+	getenv := s.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	if s.Env != "" {
-		if v := strings.TrimSpace(os.Getenv(s.Env)); v != "" {
+		if v := strings.TrimSpace(getenv(s.Env)); v != "" {
 			return v, nil
 		}
 	}

@@ -106,7 +106,7 @@ var Defs = [...]Def{
 	{Action: KillZombies, Keys: []string{"z"}, Desc: "kill zombies", Scope: Main, Group: groupSession, Footer: 2},
 	// f opens the fault menu and closes it again.
 	{Action: Faults, Keys: []string{"f"}, Desc: "faults", Scope: Global, Group: groupSession, Footer: 3},
-	{Action: GatewayMenu, Keys: []string{"I"}, Desc: "gateway (IBC) menu", Scope: Main, Group: groupSession, Coming: Main},
+	{Action: GatewayMenu, Keys: []string{"I"}, Desc: "gateway (IBC) menu", Scope: Main | Dialog, Group: groupSession},
 
 	{Action: Confirm, Keys: []string{"y"}, Desc: "confirm", Scope: Dialog, Group: groupProgram},
 	{Action: Cancel, Keys: []string{"n", "esc"}, Desc: "cancel", Scope: Dialog, Group: groupProgram},

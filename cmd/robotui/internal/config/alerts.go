@@ -127,3 +127,25 @@ func (v *validator) alerts() {
 		v.fail("ibc.command_port", nil, "IBC's command server cannot share the API port %d", p)
 	}
 }
+
+// SinkSecret is where sink i's URL comes from (a webhook's file URL aside).
+func (s Sink) Secret(env []string) alert.Secret {
+	return alert.Secret{Env: s.URLEnv, File: s.URLFile, Getenv: func(k string) string { return lookup(env, k) }}
+}
+
+// NeedsSecret says whether the sink's kind reads a secret: all but exec, and a webhook with url in the file.
+func (s Sink) NeedsSecret() bool { return s.Kind != "exec" && !(s.Kind == "webhook" && s.URL != "") }
+
+// SinkSecretProblems names each sink whose secret is missing; never the secret itself.
+func (c Config) SinkSecretProblems(env []string) []string {
+	var out []string
+	for i, s := range c.Alerts.Sinks {
+		if !s.NeedsSecret() {
+			continue
+		}
+		if _, err := s.Secret(env).Value(); err != nil {
+			out = append(out, fmt.Sprintf("alerts.sink[%d] (%s): %v", i, s.Kind, err))
+		}
+	}
+	return out
+}

@@ -125,9 +125,13 @@ func Load(path string, env []string, allowLive bool) (Config, Source, error) {
 // flags) and prints "ok: PATH" to stdout and returns 0, or prints every problem, one per line,
 // to stderr and returns 2.
 func Check(path string, env []string, allowLive bool, stdout, stderr io.Writer) int {
-	_, src, err := Load(path, env, allowLive)
+	c, src, err := Load(path, env, allowLive)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	if p := c.SinkSecretProblems(env); len(p) > 0 {
+		fmt.Fprintln(stderr, strings.Join(p, "\n"))
 		return 2
 	}
 	fmt.Fprintf(stdout, "ok: %s\n", src)
