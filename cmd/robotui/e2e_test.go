@@ -274,3 +274,46 @@ func TestE2EOnceNothingListening(t *testing.T) {
 		t.Errorf("want the hint in words, no Go error, exit 2:\n%s", scr)
 	}
 }
+
+// TestE2EGatewayRestartUnderTmux: a gateway-side zombie (hold), the zombie
+// dialog's offer of I, the gateway menu, RESTART, y: the simulator's IBC
+// command server restarts it and the console is ready again.
+func TestE2EGatewayRestartUnderTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (CI installs it)")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close() // the console's simulator takes it (or, if raced, any other port)
+	dir := t.TempDir()
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("robotui-e2e-ibc-%d", os.Getpid()), log: filepath.Join(dir, "robotui.log")}
+	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color ROBOTUI_IBC_COMMAND_PORT=%d %q --sim --log-file %q --log-format json; sleep 60`,
+		dir, port, robotuiBin, s.log)
+	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", script)
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s.waitScreen("READY", 20*time.Second, has("READY"))
+
+	s.key("f")
+	s.waitScreen("the fault menu", 5*time.Second, has("hold on"))
+	s.key("9")
+	s.key("r")
+	s.waitScreen("a gateway-side zombie", 15*time.Second, has("1 gateway"))
+	s.key("z")
+	s.waitScreen("the zombie dialog's offer", 10*time.Second, has("restarting the gateway clears them"))
+	s.key("I")
+	s.waitScreen("the gateway menu", 5*time.Second, has("RECONNECTACCOUNT"))
+	s.key("Enter")
+	s.waitScreen("the RESTART confirmation", 5*time.Second, has("RESTART?"))
+	mark := len(s.logStates())
+	s.key("y")
+	s.waitScreen("the reply", 10*time.Second, has("OK RESTART in progress"))
+	mark = s.waitLog("the restart's drop", mark, func(m map[string]any) bool { return m["state"] == "backoff" || m["state"] == "connecting" })
+	s.waitLog("ready after the restart", mark, func(m map[string]any) bool { return m["state"] == "ready" })
+	s.waitScreen("no gateway-side zombie", 15*time.Second, func(scr string) bool {
+		return strings.Contains(scr, "READY") && !strings.Contains(scr, "1 gateway")
+	})
+	s.key("q")
+}
