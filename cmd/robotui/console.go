@@ -171,6 +171,7 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	var alerts *alert.Manager
 	if cfg.Alerts.Enabled {
 		alerts = newAlerts(cfg, env, eng, diag)
+		m.WatchAlerts(alerts)
 		actx, cancel := context.WithCancel(ctx)
 		go alerts.Run(actx, eng.Latest, alertEvery)
 		defer alerts.Close()

@@ -19,11 +19,11 @@ func TestRestartWindows(t *testing.T) {
 		{na, time.Date(2026, 1, 6, 0, 15, 0, 0, ny), true, "01:45"},
 		{na, time.Date(2026, 1, 6, 1, 45, 0, 0, ny), false, ""},
 		{na, time.Date(2026, 1, 6, 12, 0, 0, 0, ny), false, ""},
-		{na, time.Date(2026, 1, 6, 23, 50, 0, 0, ny), true, "23:55"},  // restart_time
-		{na, time.Date(2026, 1, 9, 23, 30, 0, 0, ny), true, "03:00"},  // Friday night: weekend maintenance
-		{na, time.Date(2026, 1, 10, 2, 0, 0, 0, ny), true, "03:00"},   // Saturday morning
-		{na, time.Date(2026, 1, 10, 0, 30, 0, 0, ny), true, "03:00"},  // Saturday: no daily reset, the weekend's
-		{na, time.Date(2026, 1, 11, 1, 50, 0, 0, ny), true, "02:00"},  // Sunday re-login
+		{na, time.Date(2026, 1, 6, 23, 50, 0, 0, ny), true, "23:55"},   // restart_time
+		{na, time.Date(2026, 1, 9, 23, 30, 0, 0, ny), true, "03:00"},   // Friday night: weekend maintenance
+		{na, time.Date(2026, 1, 10, 2, 0, 0, 0, ny), true, "03:00"},    // Saturday morning
+		{na, time.Date(2026, 1, 10, 0, 30, 0, 0, ny), true, "03:00"},   // Saturday: no daily reset, the weekend's
+		{na, time.Date(2026, 1, 11, 1, 50, 0, 0, ny), true, "02:00"},   // Sunday re-login
 		{asia, time.Date(2026, 1, 6, 20, 30, 0, 0, hk), true, "08:15"}, // HKT 21:15 = 08:15 ET
 		{asia, time.Date(2026, 1, 6, 0, 30, 0, 0, ny), false, ""},
 	} {

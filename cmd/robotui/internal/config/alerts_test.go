@@ -51,13 +51,13 @@ command_port = 7462
 
 func TestAlertSinkMistakes(t *testing.T) {
 	for doc, want := range map[string]string{
-		"[[alerts.sink]]\nkind = \"pager\"\n":                           "kind: expected one of",
+		"[[alerts.sink]]\nkind = \"pager\"\n":                          "kind: expected one of",
 		"[[alerts.sink]]\nkind = \"slack\"\nurl = \"slack://tok@c\"\n": "use url_env or url_file",
-		"[[alerts.sink]]\nkind = \"webhook\"\nurll = \"x\"\n":           "unknown key \"urll\"",
-		"[[alerts.sink]]\nkind = \"exec\"\n":                            "exec sink needs command",
-		"[ibc]\ncommand_port = 4002\n":                                  "cannot share the API port",
-		"[gateway]\nrestart_time = \"25:00\"\n":                         "HH:MM",
-		"[gateway]\nreset_region = \"mars\"\n":                          "na, eu or asia",
+		"[[alerts.sink]]\nkind = \"webhook\"\nurll = \"x\"\n":          "unknown key \"urll\"",
+		"[[alerts.sink]]\nkind = \"exec\"\n":                           "exec sink needs command",
+		"[ibc]\ncommand_port = 4002\n":                                 "cannot share the API port",
+		"[gateway]\nrestart_time = \"25:00\"\n":                        "HH:MM",
+		"[gateway]\nreset_region = \"mars\"\n":                         "na, eu or asia",
 	} {
 		c, err := ParseBytes("t.toml", []byte(doc))
 		if err == nil {
