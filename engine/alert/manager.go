@@ -121,6 +121,9 @@ func (m *Manager) Outage() Outage {
 func (m *Manager) Observe(s engine.Snapshot) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.cfg.Account == "" && len(s.Conn.Accounts) > 0 {
+		m.cfg.Account = s.Conn.Accounts[0] // the gateway's, once it has said
+	}
 	now := s.At
 	seen := map[string]bool{}
 	for _, a := range m.eval.eval(s) {
@@ -199,8 +202,11 @@ func (m *Manager) emit(a active, st State) {
 // Test sends one test alert to every sink, directly (no queue, no quiet
 // hours), and returns each sink's result in order.
 func (m *Manager) Test(ctx context.Context) []error {
+	m.mu.Lock()
+	account := m.cfg.Account
+	m.mu.Unlock()
 	n := Notification{Alert: string(RuleTest), State: Firing, Severity: Info, Summary: "robotui test alert",
-		Details: "sent by `robotui alerts test`", Since: m.cfg.Now(), Host: m.cfg.Host, Account: m.cfg.Account, rule: RuleTest}
+		Details: "sent by `robotui alerts test`", Since: m.cfg.Now(), Host: m.cfg.Host, Account: account, rule: RuleTest}
 	errs := make([]error, len(m.work))
 	for i, w := range m.work {
 		c, cancel := context.WithTimeout(ctx, m.cfg.SendTimeout)
