@@ -73,8 +73,12 @@ func redact(err error, secret string) error {
 	}
 	msg := strings.ReplaceAll(err.Error(), secret, "[secret]")
 	if i := strings.Index(secret, "://"); i > 0 {
-		if host, _, _ := strings.Cut(secret[i+3:], "/"); host != "" {
-			msg = strings.ReplaceAll(msg, host, "[secret]") // token@channel forms
+		// Tokens sit in the user info, the path or the query (token@channel, /T/B/C, ?token=):
+		// every piece long enough to be one is taken out wherever a library quotes it.
+		for _, p := range strings.FieldsFunc(secret[i+3:], func(r rune) bool { return strings.ContainsRune("/?@&=:", r) }) {
+			if len(p) >= 6 {
+				msg = strings.ReplaceAll(msg, p, "[secret]")
+			}
 		}
 	}
 	return errors.New(msg)
