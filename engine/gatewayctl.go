@@ -29,9 +29,14 @@ var ErrIBCTooSoon = errors.New("engine: one IBC command a minute")
 
 // ibcGate keeps the last command's time.
 type ibcGate struct {
-	mu   sync.Mutex
-	last time.Time
+	mu        sync.Mutex
+	last      time.Time
+	restarted time.Time // gateway clock of the last RESTART the gateway accepted
 }
+
+// askedRestart is how long after a RESTART the trader asked for an outage is
+// expected: a real gateway takes a minute or two to come back logged in.
+const askedRestart = 10 * time.Minute
 
 // Note records an event that another package (engine/alert) produced: it
 // goes to the log and the screen's events like the engine's own.
@@ -61,6 +66,11 @@ func (e *Engine) GatewayCommand(ctx context.Context, cmd ibc.Command) (ibc.Reply
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	r, err := ibc.Send(ctx, e.opts.IBCAddr, cmd)
+	if err == nil && r.OK && cmd == ibc.Restart {
+		e.ibc.mu.Lock()
+		e.ibc.restarted = e.gatewayTime()
+		e.ibc.mu.Unlock()
+	}
 	reply, level := r.Text, slog.LevelInfo
 	if err != nil {
 		reply, level = err.Error(), slog.LevelWarn
@@ -75,6 +85,12 @@ func (e *Engine) GatewayCommand(ctx context.Context, cmd ibc.Command) (ibc.Reply
 // expected says whether an outage starting at the gateway's time t is
 // inside a restart window, and until when.
 func (e *Engine) expected(t time.Time) (bool, string, time.Time) {
+	e.ibc.mu.Lock()
+	asked := e.ibc.restarted
+	e.ibc.mu.Unlock()
+	if !asked.IsZero() && !t.Before(asked) && t.Before(asked.Add(askedRestart)) {
+		return true, "gateway restart (asked)", asked.Add(askedRestart)
+	}
 	if e.opts.RestartWindows == nil {
 		return false, "", time.Time{}
 	}

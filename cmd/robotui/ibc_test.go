@@ -17,6 +17,7 @@ import (
 	"github.com/robotui/robotui/cmd/robotui/internal/config"
 	"github.com/robotui/robotui/cmd/robotui/internal/metrics"
 	"github.com/robotui/robotui/conn"
+	"github.com/robotui/robotui/conn/ibc"
 	"github.com/robotui/robotui/conn/ibsim"
 	"github.com/robotui/robotui/engine"
 )
@@ -135,10 +136,13 @@ func TestIBCRestartClearsGatewayZombies(t *testing.T) {
 	}
 	t.Logf("ready again after the restart: %s", after.Conn.ReadySince.Sub(held.At).Round(time.Millisecond))
 
-	// One command a minute from the console.
-	if _, err := eng.GatewayCommand(context.Background(), "RECONNECTDATA"); err != nil {
-		t.Fatalf("first console command: %v", err)
+	// One command a minute from the console; a RESTART asked for makes the outage after it expected.
+	if r, err := eng.GatewayCommand(context.Background(), ibc.Restart); err != nil || !r.OK {
+		t.Fatalf("console RESTART: %v %v", r, err)
 	}
+	waitSnap(t, eng, "an expected outage", 20*time.Second, func(s engine.Snapshot) bool {
+		return !s.Conn.State.Up() && s.Conn.Expected && s.Conn.ExpectedWhat == "gateway restart (asked)"
+	})
 	if _, err := eng.GatewayCommand(context.Background(), "RECONNECTDATA"); err == nil {
 		t.Error("a second command within a minute was sent")
 	}

@@ -78,6 +78,8 @@ func (e *evaluator) eval(s engine.Snapshot) []active {
 			e.outage = Outage{Down: true, Since: now}
 			if in, name, until := e.windows.In(gatewayNow(s)); in {
 				e.outage.Expected, e.outage.Window, e.outage.Until = true, name, until
+			} else if s.Conn.Expected { // the engine's view: its windows and a restart the trader asked for
+				e.outage.Expected, e.outage.Window, e.outage.Until = true, s.Conn.ExpectedWhat, s.Conn.ExpectedUntil
 			}
 		}
 	} else {
