@@ -27,15 +27,16 @@ type window struct {
 	zone       string
 	start, end int // minutes after midnight
 	days       []time.Weekday
+	loc        *time.Location // zone, loaded once by NewRestartWindows
 }
 
 var sunToFri = []time.Weekday{time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
 
 // resetWindows are IB's server reset windows by region (systemStatus page).
 var resetWindows = map[Region][]window{
-	RegionNA:   {{"IB server reset (North America)", "America/New_York", 15, 105, sunToFri}},
-	RegionEU:   {{"IB server reset (Europe)", "Europe/Berlin", 6*60 + 25, 7*60 + 45, sunToFri}},
-	RegionAsia: {{"IB server reset (Asia-Pacific)", "Asia/Hong_Kong", 4*60 + 45, 6*60 + 5, sunToFri}, {"IB server reset (Asia-Pacific)", "Asia/Hong_Kong", 20*60 + 15, 21*60 + 15, sunToFri}},
+	RegionNA:   {{"IB server reset (North America)", "America/New_York", 15, 105, sunToFri, nil}},
+	RegionEU:   {{"IB server reset (Europe)", "Europe/Berlin", 6*60 + 25, 7*60 + 45, sunToFri, nil}},
+	RegionAsia: {{"IB server reset (Asia-Pacific)", "Asia/Hong_Kong", 4*60 + 45, 6*60 + 5, sunToFri, nil}, {"IB server reset (Asia-Pacific)", "Asia/Hong_Kong", 20*60 + 15, 21*60 + 15, sunToFri, nil}},
 }
 
 // RestartWindows knows when the gateway is expected to be away: IB's daily
@@ -76,15 +77,22 @@ func NewRestartWindows(region Region, restartTime string) (*RestartWindows, erro
 	}
 	out := append([]window(nil), ws...)
 	out = append(out,
-		window{"IB weekend maintenance", "America/New_York", 23 * 60, 27 * 60, []time.Weekday{time.Friday}},
-		window{"Sunday re-login", "America/New_York", 60, 2 * 60, []time.Weekday{time.Sunday}})
+		window{"IB weekend maintenance", "America/New_York", 23 * 60, 27 * 60, []time.Weekday{time.Friday}, nil},
+		window{"Sunday re-login", "America/New_York", 60, 2 * 60, []time.Weekday{time.Sunday}, nil})
 	if restartTime != "" {
 		m, err := ParseClock(restartTime)
 		if err != nil {
 			return nil, fmt.Errorf("calendar: restart_time %w", err)
 		}
 		all := append(sunToFri[:6:6], time.Saturday)
-		out = append(out, window{"gateway restart", "America/New_York", m, m + int(restartLength/time.Minute), all})
+		out = append(out, window{"gateway restart", "America/New_York", m, m + int(restartLength/time.Minute), all, nil})
+	}
+	for i := range out {
+		loc, err := time.LoadLocation(out[i].zone)
+		if err != nil {
+			return nil, fmt.Errorf("calendar: zone %s: %w", out[i].zone, err)
+		}
+		out[i].loc = loc
 	}
 	return &RestartWindows{windows: out}, nil
 }
@@ -96,10 +104,7 @@ func (r *RestartWindows) In(t time.Time) (in bool, name string, until time.Time)
 		return false, "", time.Time{}
 	}
 	for _, w := range r.windows {
-		loc, err := time.LoadLocation(w.zone)
-		if err != nil {
-			continue // embedded tz data has every zone above
-		}
+		loc := w.loc
 		lt := t.In(loc)
 		// A window may pass midnight (restart_time 23:55): look at today's and yesterday's.
 		for back := 0; back <= 1; back++ {
