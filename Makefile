@@ -8,7 +8,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME  ?= 30s
 
-.PHONY: all build run test unit e2e cross interop bench fuzz lint clean
+.PHONY: all build run test unit e2e e2e-load deploy-check cross interop bench fuzz lint clean
 
 all: build
 
@@ -37,6 +37,18 @@ cross:
 # The binary-level tests alone, against bin/robotui.
 e2e: build
 	ROBOTUI_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -v ./cmd/robotui/
+
+# The API load test at the issue's full length (make test runs it for 3 s):
+# 50 clients for 30 s, one socket to the gateway, p99 of /v1/state logged.
+e2e-load:
+	ROBOTUI_API_LOAD=30s $(GO) test -count=1 -run TestAPIFiftyClientsOneSocket -v ./cmd/robotui/
+
+# The deploy kit's own checks (promtool, systemd-analyze); .ci/run installs them.
+deploy-check:
+	promtool check rules deploy/prometheus/rules.yml
+	promtool test rules deploy/prometheus/rules_test.yml
+	promtool check config deploy/prometheus/prometheus.yml
+	systemd-analyze verify --man=no deploy/systemd/robotui.service
 
 # An independent TWS API client (@stoqey/ib, from npm) against the simulator.
 interop:
