@@ -44,11 +44,12 @@ e2e-load:
 	ROBOTUI_API_LOAD=30s $(GO) test -count=1 -run TestAPIFiftyClientsOneSocket -v ./cmd/robotui/
 
 # The deploy kit's own checks (promtool, systemd-analyze); .ci/run installs them.
-deploy-check:
+deploy-check: build
 	promtool check rules deploy/prometheus/rules.yml
 	promtool test rules deploy/prometheus/rules_test.yml
 	promtool check config deploy/prometheus/prometheus.yml
-	systemd-analyze verify --man=no deploy/systemd/robotui.service
+	promtool check config deploy/prometheus/compose-prometheus.yml
+	deploy/verify-systemd.sh $(BIN)
 
 # An independent TWS API client (@stoqey/ib, from npm) against the simulator.
 interop:
