@@ -2,11 +2,12 @@
 // console's snapshot, symbols, bars and event lines (Server-Sent Events),
 // and one command, reconnect. Every answer comes from the engine's one
 // session; nothing here ever opens a connection to the gateway.
-// openapi.yaml in this directory documents every path.
+// openapi.json in this directory documents every path (GET /v1/openapi.json serves it).
 package api
 
 import (
 	"crypto/subtle"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +20,11 @@ import (
 
 	"github.com/robotui/robotui/engine"
 )
+
+// OpenAPI is the API's description, openapi.json.
+//
+//go:embed openapi.json
+var OpenAPI []byte
 
 // Engine is what the API reads and the one command it gives.
 type Engine interface {
@@ -75,8 +81,9 @@ func Handler(opts Options) http.Handler {
 	mux.HandleFunc("GET /v1/positions", s.notYet)
 	mux.HandleFunc("GET /v1/events", s.events)
 	mux.HandleFunc("POST /v1/reconnect", s.reconnect)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no such endpoint "+r.URL.Path+"; see openapi.yaml")
+	mux.HandleFunc("GET /v1/openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(OpenAPI)
 	})
 	return s.guard(mux)
 }
