@@ -198,7 +198,7 @@ func TestAPIFiftyClientsOneSocket(t *testing.T) {
 	// Every stream starts from event 1 (all of robotui's lines so far), so
 	// that what it saw can be held against stdout line for line.
 	type streamResult struct {
-		events  []sseEvent
+		events    []sseEvent
 		resumed   bool
 		recovered bool // saw ready again after its resume
 		err       error
