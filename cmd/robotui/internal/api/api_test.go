@@ -227,6 +227,7 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 			{"GET", "/v1/events", "/v1/events", 400, []string{"Last-Event-ID", "x"}},
 			{"GET", "/v1/state", "/v1/state", 401, []string{"Authorization", "Bearer wrong"}},
 			{"POST", "/v1/reconnect", "/v1/reconnect", 401, nil},
+			{"GET", "/v1/openapi.json", "/v1/openapi.json", 200, nil},
 		} {
 			rec := request(h, c.method, c.target, c.hdr...)
 			if rec.Code != c.want {
