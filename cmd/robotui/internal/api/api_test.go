@@ -105,6 +105,10 @@ func (s *spec) check(path string, sc *schema, v any) []string {
 				continue
 			}
 			switch ap := sc.AdditionalProperties.(type) {
+			case bool:
+				if !ap {
+					errs = append(errs, fmt.Sprintf("%s: undocumented property %q", path, k))
+				}
 			case map[string]any:
 				b, _ := json.Marshal(ap)
 				var sub schema
