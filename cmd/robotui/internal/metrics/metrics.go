@@ -30,7 +30,7 @@ type Metrics struct {
 	misses prometheus.Counter
 	src    atomic.Pointer[Source]
 
-	readyThreshold atomic.Int64 // [health] gateway_zombies; 0 until set: the default
+	readyThreshold atomic.Int64 // [health] gateway_zombies; 0 until set (counts as 1)
 }
 
 // New returns metrics with no source yet; SetSource before serving.

@@ -15,6 +15,7 @@ import (
 
 func TestReadyzNamesTheFailingCondition(t *testing.T) {
 	m := New()
+	m.SetReadyThreshold(2)
 	h := m.Handler()
 	if code, _ := get(t, h, "/readyz"); code != http.StatusServiceUnavailable {
 		t.Fatalf("without a source: %d, want 503", code)

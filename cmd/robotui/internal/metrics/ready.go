@@ -8,9 +8,6 @@ import (
 	"github.com/robotui/robotui/engine"
 )
 
-// DefaultGatewayZombies is [health] gateway_zombies' default.
-const DefaultGatewayZombies = 2
-
 // Readiness is the /readyz verdict and body: ready only while the session
 // is ready, no watched symbol is silent, and fewer than the threshold of
 // gateway-side CLOSE_WAIT sockets sit on the gateway port.
@@ -25,12 +22,12 @@ type Readiness struct {
 	Threshold      int      `json:"gateway_zombies_threshold"`
 }
 
-// Ready judges one snapshot; threshold < 1 takes DefaultGatewayZombies.
-// It is the one definition of "ready" (/readyz, the push, robotui health).
+// Ready judges one snapshot against threshold ([health] gateway_zombies,
+// whose default the config holds; < 1 counts as 1: any gateway-side zombie
+// fails). It is the one definition of "ready" (/readyz, the push, robotui
+// health --ready).
 func Ready(s engine.Snapshot, threshold int) Readiness {
-	if threshold < 1 {
-		threshold = DefaultGatewayZombies
-	}
+	threshold = max(threshold, 1)
 	r := Readiness{State: s.Conn.State.String(), Threshold: threshold, Failing: []string{}, SilentSymbols: []string{}}
 	if s.Conn.State != conn.Ready {
 		r.Failing = append(r.Failing, "session")
