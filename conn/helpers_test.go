@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -136,13 +138,17 @@ func startSession(t testing.TB, cfg Config) *Session {
 type tcpRow struct {
 	local, remote netip.AddrPort
 	state         string
+	inode         string
 }
 
 var tcpStates = map[string]string{"01": "ESTABLISHED", "02": "SYN_SENT", "03": "SYN_RECV", "04": "FIN_WAIT1", "05": "FIN_WAIT2",
 	"06": "TIME_WAIT", "07": "CLOSE", "08": "CLOSE_WAIT", "09": "LAST_ACK", "0A": "LISTEN", "0B": "CLOSING"}
 
-// kernelSockets reads the kernel's TCP table: the ground truth for "no
-// CLOSE_WAIT of ours", independent of the code under test.
+// kernelSockets reads the kernel's TCP table, keeping the sockets this
+// process holds: the ground truth for "no CLOSE_WAIT of ours", independent
+// of the code under test. Other processes' sockets are left out because
+// they can share our ports: a leftover connection to a port the simulator
+// reuses, or a local port another connection reuses.
 func kernelSockets(t testing.TB) []tcpRow {
 	t.Helper()
 	var rows []tcpRow
@@ -155,14 +161,32 @@ func kernelSockets(t testing.TB) []tcpRow {
 		sc.Scan()
 		for sc.Scan() {
 			fields := strings.Fields(sc.Text())
-			if len(fields) < 4 {
+			if len(fields) < 10 {
 				continue
 			}
-			rows = append(rows, tcpRow{local: procAddr(fields[1]), remote: procAddr(fields[2]), state: tcpStates[fields[3]]})
+			rows = append(rows, tcpRow{local: procAddr(fields[1]), remote: procAddr(fields[2]), state: tcpStates[fields[3]], inode: fields[9]})
 		}
 		f.Close()
 	}
-	return rows
+	own := ownSockets(t)
+	return slices.DeleteFunc(rows, func(r tcpRow) bool { return !own[r.inode] })
+}
+
+// ownSockets is the set of socket inodes this process has descriptors for.
+func ownSockets(t testing.TB) map[string]bool {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("no /proc/self/fd: %v", err)
+	}
+	own := map[string]bool{}
+	for _, e := range entries {
+		link, err := os.Readlink(filepath.Join("/proc/self/fd", e.Name()))
+		if inode, ok := strings.CutPrefix(link, "socket:["); err == nil && ok {
+			own[strings.TrimSuffix(inode, "]")] = true
+		}
+	}
+	return own
 }
 
 func procAddr(s string) netip.AddrPort {
@@ -177,7 +201,7 @@ func procAddr(s string) netip.AddrPort {
 	return netip.AddrPortFrom(addr.Unmap(), uint16(port))
 }
 
-// clientSideSockets lists sockets whose remote end is the gateway port: ours.
+// clientSideSockets lists our sockets whose remote end is the gateway port.
 func clientSideSockets(t testing.TB, gatewayPort int) []tcpRow {
 	var out []tcpRow
 	for _, r := range kernelSockets(t) {
