@@ -67,8 +67,25 @@ func (c *tmuxConsole) keys(keys ...string) {
 	c.tmux(append([]string{"send-keys", "-t", "ui"}, keys...)...)
 }
 
-// waitFor polls the pane: tmux has no way to announce that a text appeared.
+// waitFor polls the pane until it shows text.
 func (c *tmuxConsole) waitFor(text string, escapes bool) string {
+	c.t.Helper()
+	return c.waitUntil(fmt.Sprintf("%q", text), escapes, func(screen string) bool { return strings.Contains(screen, text) })
+}
+
+// waitFrame polls the pane until it shows text in a whole w×h frame: a
+// capture can catch a redraw half done, with the footer not yet written.
+func (c *tmuxConsole) waitFrame(text string, w, h int) string {
+	c.t.Helper()
+	return c.waitUntil(fmt.Sprintf("%q in a whole %dx%d frame", text, w, h), false, func(screen string) bool {
+		lines := strings.Split(strings.TrimSuffix(screen, "\n"), "\n")
+		return strings.Contains(screen, text) && len(lines) == h &&
+			strings.HasPrefix(lines[0], "robotui │") && strings.Contains(lines[h-1], "q quit")
+	})
+}
+
+// waitUntil polls the pane: tmux has no way to announce that a text appeared.
+func (c *tmuxConsole) waitUntil(what string, escapes bool, ok func(string) bool) string {
 	c.t.Helper()
 	args := []string{"capture-pane", "-p", "-t", "ui"}
 	if escapes {
@@ -77,11 +94,11 @@ func (c *tmuxConsole) waitFor(text string, escapes bool) string {
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		screen := c.tmux(args...)
-		if strings.Contains(screen, text) {
+		if ok(screen) {
 			return screen
 		}
 		if time.Now().After(deadline) {
-			c.t.Fatalf("%q did not appear; the pane shows:\n%s", text, screen)
+			c.t.Fatalf("%s did not appear; the pane shows:\n%s", what, screen)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -143,11 +160,11 @@ func TestTmux(t *testing.T) {
 		c.waitFor("python3 killed", false)
 
 		c.tmux("resize-window", "-t", "ui", "-x", "80", "-y", "24")
-		checkPane(t, c.waitFor("· … · ? help", false), 80, 24) // the footer only drops keys when narrow
+		checkPane(t, c.waitFrame("· … · ? help", 80, 24), 80, 24) // the footer only drops keys when narrow
 		c.tmux("resize-window", "-t", "ui", "-x", "70", "-y", "20")
 		c.waitFor("70x20, needs at least 80x24", false)
 		c.tmux("resize-window", "-t", "ui", "-x", "133", "-y", "41")
-		checkPane(t, c.waitFor("READY", false), 133, 41)
+		checkPane(t, c.waitFrame("READY", 133, 41), 133, 41)
 
 		c.keys("q")
 		if got := c.report(); got != "err=<nil> plans=1 kills=1 closes=1\n" {
