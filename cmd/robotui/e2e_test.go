@@ -15,11 +15,48 @@ import (
 	"time"
 )
 
+// e2eWait bounds every wait in these tests: generous for a race-built
+// binary on a loaded 2-core machine, and still a quick failure for a hang.
+const e2eWait = 30 * time.Second
+
 // tmuxSession drives the real binary in a private tmux server, as a person would.
 type tmuxSession struct {
 	t      *testing.T
 	socket string
 	log    string
+	output chan struct{} // a value once the pane has printed something
+}
+
+// start runs script in a new 120x40 session and watches the pane's output:
+// tmux announces no screen change, but pipe-pane copies everything the
+// program prints, here into a FIFO whose reads are the wake-ups.
+func (s *tmuxSession) start(script string) {
+	s.t.Helper()
+	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", script)
+	s.t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	fifo := filepath.Join(s.t.TempDir(), "output")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		s.t.Fatal(err)
+	}
+	f, err := os.OpenFile(fifo, os.O_RDWR, 0) // read-write: the open does not wait for a writer
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Cleanup(func() { f.Close() })
+	s.output = make(chan struct{}, 1)
+	go func() {
+		buf := make([]byte, 32<<10)
+		for {
+			if _, err := f.Read(buf); err != nil {
+				return
+			}
+			select {
+			case s.output <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	s.tmux("pipe-pane", "-t", "e2e", "-O", fmt.Sprintf("cat >> %q", fifo))
 }
 
 func (s *tmuxSession) tmux(args ...string) string {
@@ -36,20 +73,32 @@ func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-t"
 // key sends one key; keys go one at a time so that esc is never read as alt+key.
 func (s *tmuxSession) key(k string) { s.tmux("send-keys", "-t", "e2e", k) }
 
-// waitScreen polls the pane (tmux has no change notification) until match
-// accepts it.
-func (s *tmuxSession) waitScreen(what string, within time.Duration, match func(string) bool) string {
-	s.t.Helper()
-	deadline := time.Now().Add(within)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for ; time.Now().Before(deadline); <-tick.C {
-		if scr := s.screen(); match(scr) {
-			return scr
+// wait calls done each time the pane has printed something, until it
+// returns true (wait returns true) or e2eWait has passed (false).
+func (s *tmuxSession) wait(done func() bool) bool {
+	deadline := time.NewTimer(e2eWait)
+	defer deadline.Stop()
+	recheck := time.NewTicker(time.Second) // the log file can change while the pane prints nothing
+	defer recheck.Stop()
+	for !done() {
+		select {
+		case <-s.output:
+		case <-recheck.C:
+		case <-deadline.C:
+			return false
 		}
 	}
-	s.t.Fatalf("screen never showed %s within %v; last screen:\n%s", what, within, s.screen())
-	return ""
+	return true
+}
+
+// waitScreen waits until match accepts the pane's contents.
+func (s *tmuxSession) waitScreen(what string, match func(string) bool) string {
+	s.t.Helper()
+	var scr string
+	if !s.wait(func() bool { scr = s.screen(); return match(scr) }) {
+		s.t.Fatalf("screen never showed %s within %v; last screen:\n%s", what, e2eWait, scr)
+	}
+	return scr
 }
 
 func has(sub string) func(string) bool {
@@ -77,20 +126,25 @@ func (s *tmuxSession) logStates() []map[string]any {
 // waitLog waits for a conn.state line after index from that matches.
 func (s *tmuxSession) waitLog(what string, from int, match func(map[string]any) bool) int {
 	s.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for ; time.Now().Before(deadline); <-tick.C {
+	next := 0
+	found := s.wait(func() bool {
 		states := s.logStates()
 		for i := from; i < len(states); i++ {
 			if match(states[i]) {
-				return i + 1
+				next = i + 1
+				return true
 			}
 		}
+		return false
+	})
+	if !found {
+		s.t.Fatalf("the log never showed %s within %v; states: %v", what, e2eWait, s.logStates())
 	}
-	s.t.Fatalf("the log never showed %s; states: %v", what, s.logStates())
-	return 0
+	return next
 }
+
+// exited is what the tests' scripts print once robotui has exited.
+const exited = "robotui has exited"
 
 func TestE2EConsoleUnderTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
@@ -100,57 +154,45 @@ func TestE2EConsoleUnderTmux(t *testing.T) {
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("robotui-e2e-%d", os.Getpid()), log: filepath.Join(dir, "robotui.log")}
 	exitFile := filepath.Join(dir, "exit")
 	// After robotui exits, the shell records its status and whether the terminal is back in cooked mode.
-	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color %q --sim --log-file %q --log-format json; echo $? > %q; stty -a > %q.stty; echo done >> %q`,
-		dir, robotuiBin, s.log, exitFile, exitFile, exitFile)
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", script+"; sleep 60")
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color %q --sim --log-file %q --log-format json; echo $? > %q; stty -a > %q.stty; echo %s; sleep 60`,
+		dir, robotuiBin, s.log, exitFile, exitFile, exited)
+	s.start(script)
 
-	s.waitScreen("READY", 20*time.Second, has("READY"))
+	s.waitScreen("READY", has("READY"))
 
 	// r: a reconnect, back to ready.
 	mark := len(s.logStates())
 	s.key("r")
 	mark = s.waitLog("a manual reconnect", mark, func(m map[string]any) bool { return m["reason"] == "manual reconnect" })
 	s.waitLog("ready after the reconnect", mark, func(m map[string]any) bool { return m["state"] == "ready" })
-	s.waitScreen("the reconnect counted", 10*time.Second, has("reconnects 1"))
+	s.waitScreen("the reconnect counted", has("reconnects 1"))
 
 	// f, 1: a drop from the fault menu shows the backoff and the return to ready.
 	s.key("f")
-	s.waitScreen("the fault menu", 5*time.Second, has("drop (FIN)"))
+	s.waitScreen("the fault menu", has("drop (FIN)"))
 	mark = len(s.logStates())
 	s.key("1")
 	mark = s.waitLog("backoff after the drop", mark, func(m map[string]any) bool { return m["state"] == "backoff" })
 	s.waitLog("ready after the drop", mark, func(m map[string]any) bool { return m["state"] == "ready" })
-	s.waitScreen("backoff in the events log", 10*time.Second, regexp.MustCompile(`conn\.state +backoff`).MatchString)
-	s.waitScreen("ready again", 10*time.Second, has("READY"))
+	s.waitScreen("backoff in the events log", regexp.MustCompile(`conn\.state +backoff`).MatchString)
+	s.waitScreen("ready again", has("READY"))
 
 	// A gateway-side zombie (hold, then reconnect) so that z has something to show.
 	s.key("f")
-	s.waitScreen("the fault menu", 5*time.Second, has("hold on"))
+	s.waitScreen("the fault menu", has("hold on"))
 	s.key("9")
 	s.key("r")
-	s.waitScreen("a gateway-side zombie", 15*time.Second, has("1 gateway"))
+	s.waitScreen("a gateway-side zombie", has("1 gateway"))
 	s.key("z")
-	s.waitScreen("the kill confirmation", 10*time.Second, has("will NOT signal"))
+	s.waitScreen("the kill confirmation", has("will NOT signal"))
 	s.key("Escape")
-	s.waitScreen("the confirmation closed", 5*time.Second, func(scr string) bool { return !strings.Contains(scr, "will NOT signal") })
+	s.waitScreen("the confirmation closed", func(scr string) bool { return !strings.Contains(scr, "will NOT signal") })
 
 	// q: exit 0, the session closed, the terminal usable.
 	s.key("q")
-	deadline := time.Now().Add(10 * time.Second)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for ; ; <-tick.C {
-		b, _ := os.ReadFile(exitFile)
-		if strings.Contains(string(b), "done") {
-			if code := strings.TrimSpace(strings.Split(string(b), "\n")[0]); code != "0" {
-				t.Fatalf("robotui exited with %s, want 0", code)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("robotui did not exit after q; screen:\n%s", s.screen())
-		}
+	s.waitScreen("robotui's exit after q", has(exited))
+	if b, _ := os.ReadFile(exitFile); strings.TrimSpace(string(b)) != "0" {
+		t.Fatalf("robotui exited with %q, want 0", b)
 	}
 	stty, _ := os.ReadFile(exitFile + ".stty")
 	for _, mode := range []string{"icanon", "echo"} {
@@ -175,10 +217,9 @@ func TestE2EConsoleSIGINT(t *testing.T) {
 	shFile, exitFile := filepath.Join(dir, "sh"), filepath.Join(dir, "exit")
 	// The shell stays robotui's parent (robotui in the foreground, on the
 	// terminal) and records its exit status; only robotui gets the signal.
-	script := fmt.Sprintf(`echo $$ > %q; HOME=%q TERM=xterm-256color %q --sim --log-file %q --log-format json; echo $? > %q; sleep 60`,
-		shFile, dir, robotuiBin, s.log, exitFile)
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", script)
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	script := fmt.Sprintf(`echo $$ > %q; HOME=%q TERM=xterm-256color %q --sim --log-file %q --log-format json; echo $? > %q; echo %s; sleep 60`,
+		shFile, dir, robotuiBin, s.log, exitFile, exited)
+	s.start(script)
 	s.waitLog("ready", 0, func(m map[string]any) bool { return m["state"] == "ready" })
 	b, err := os.ReadFile(shFile)
 	if err != nil {
@@ -196,19 +237,9 @@ func TestE2EConsoleSIGINT(t *testing.T) {
 	if err := syscall.Kill(pid, syscall.SIGINT); err != nil { // our own child, through tmux
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for ; ; <-tick.C {
-		if b, err := os.ReadFile(exitFile); err == nil && len(b) > 0 {
-			if code := strings.TrimSpace(string(b)); code != "0" {
-				t.Fatalf("after SIGINT robotui exited with %s, want 0", code)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("robotui still running 10 s after SIGINT")
-		}
+	s.waitScreen("robotui's exit after SIGINT", has(exited))
+	if b, _ := os.ReadFile(exitFile); strings.TrimSpace(string(b)) != "0" {
+		t.Fatalf("after SIGINT robotui exited with %q, want 0", b)
 	}
 	states := s.logStates()
 	if len(states) == 0 || states[len(states)-1]["state"] != "closed" {
