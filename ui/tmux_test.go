@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -32,11 +33,19 @@ func TestHelperConsole(t *testing.T) {
 	}
 }
 
+// tmuxWait bounds every wait on the pane: generous for a race-built test
+// binary on a loaded 2-core machine, and still a quick failure for a hang.
+const tmuxWait = 30 * time.Second
+
+// consoleExited is what the pane prints once the console has exited.
+const consoleExited = "the console has exited"
+
 // tmuxConsole is the console running in a private tmux server.
 type tmuxConsole struct {
 	t      *testing.T
 	socket string
 	out    string
+	output chan struct{} // a value once the pane has printed something
 }
 
 func startConsole(t *testing.T, name string, env ...string) *tmuxConsole {
@@ -47,11 +56,44 @@ func startConsole(t *testing.T, name string, env ...string) *tmuxConsole {
 		t.Fatal(err)
 	}
 	env = append(env, helperEnv+"="+c.out)
+	if os.Getenv("GORACE") == "" {
+		env = append(env, "GORACE=atexit_sleep_ms=0") // a race-enabled helper otherwise lingers 1s at exit
+	}
 	// A trader's terminal: CI is unset because termenv turns colours off whenever it is set.
-	cmd := fmt.Sprintf("env -u CI %s %q -test.run='^TestHelperConsole$' -test.count=1; sleep 30", strings.Join(env, " "), bin)
+	cmd := fmt.Sprintf("env -u CI %s %q -test.run='^TestHelperConsole$' -test.count=1; echo %s; sleep 30", strings.Join(env, " "), bin, consoleExited)
 	c.tmux("new-session", "-d", "-x", "120", "-y", "40", "-s", "ui", cmd)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", c.socket, "kill-server").Run() })
+	c.watch()
 	return c
+}
+
+// watch wakes the waits whenever the pane prints: tmux announces no screen
+// change, but pipe-pane copies the program's output, here into a FIFO.
+func (c *tmuxConsole) watch() {
+	c.t.Helper()
+	fifo := filepath.Join(c.t.TempDir(), "output")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+	f, err := os.OpenFile(fifo, os.O_RDWR, 0) // read-write: the open does not wait for a writer
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.t.Cleanup(func() { f.Close() })
+	c.output = make(chan struct{}, 1)
+	go func() {
+		buf := make([]byte, 32<<10)
+		for {
+			if _, err := f.Read(buf); err != nil {
+				return
+			}
+			select {
+			case c.output <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	c.tmux("pipe-pane", "-t", "ui", "-O", fmt.Sprintf("cat >> %q", fifo))
 }
 
 func (c *tmuxConsole) tmux(args ...string) string {
@@ -67,13 +109,13 @@ func (c *tmuxConsole) keys(keys ...string) {
 	c.tmux(append([]string{"send-keys", "-t", "ui"}, keys...)...)
 }
 
-// waitFor polls the pane until it shows text.
+// waitFor waits until the pane shows text.
 func (c *tmuxConsole) waitFor(text string, escapes bool) string {
 	c.t.Helper()
 	return c.waitUntil(fmt.Sprintf("%q", text), escapes, func(screen string) bool { return strings.Contains(screen, text) })
 }
 
-// waitFrame polls the pane until it shows text in a whole w×h frame: a
+// waitFrame waits until the pane shows text in a whole w×h frame: a
 // capture can catch a redraw half done, with the footer not yet written.
 func (c *tmuxConsole) waitFrame(text string, w, h int) string {
 	c.t.Helper()
@@ -84,38 +126,41 @@ func (c *tmuxConsole) waitFrame(text string, w, h int) string {
 	})
 }
 
-// waitUntil polls the pane: tmux has no way to announce that a text appeared.
+// waitUntil captures the pane each time it has printed something, until ok
+// accepts the capture or tmuxWait has passed.
 func (c *tmuxConsole) waitUntil(what string, escapes bool, ok func(string) bool) string {
 	c.t.Helper()
 	args := []string{"capture-pane", "-p", "-t", "ui"}
 	if escapes {
 		args = append(args, "-e")
 	}
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.NewTimer(tmuxWait)
+	defer deadline.Stop()
+	recheck := time.NewTicker(time.Second) // a resize changes the pane before the console reprints it
+	defer recheck.Stop()
 	for {
 		screen := c.tmux(args...)
 		if ok(screen) {
 			return screen
 		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("%s did not appear; the pane shows:\n%s", what, screen)
+		select {
+		case <-c.output:
+		case <-recheck.C:
+		case <-deadline.C:
+			c.t.Fatalf("%s did not appear within %v; the pane shows:\n%s", what, tmuxWait, screen)
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 
+// report is what the console wrote once it exited.
 func (c *tmuxConsole) report() string {
 	c.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		if b, err := os.ReadFile(c.out); err == nil && len(b) > 0 {
-			return string(b)
-		}
-		if time.Now().After(deadline) {
-			c.t.Fatal("the console did not exit")
-		}
-		time.Sleep(20 * time.Millisecond)
+	c.waitFor(consoleExited, false)
+	b, err := os.ReadFile(c.out)
+	if err != nil {
+		c.t.Fatalf("the console exited without a report: %v", err)
 	}
+	return string(b)
 }
 
 // checkPane checks that the console filled the pane exactly: the header on

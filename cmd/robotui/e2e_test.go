@@ -154,7 +154,8 @@ func TestE2EConsoleUnderTmux(t *testing.T) {
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("robotui-e2e-%d", os.Getpid()), log: filepath.Join(dir, "robotui.log")}
 	exitFile := filepath.Join(dir, "exit")
 	// After robotui exits, the shell records its status and whether the terminal is back in cooked mode.
-	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color %q --sim --log-file %q --log-format json; echo $? > %q; stty -a > %q.stty; echo %s; sleep 60`,
+	// (GORACE: a race-built robotui otherwise lingers 1s at exit.)
+	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color GORACE=atexit_sleep_ms=0 %q --sim --log-file %q --log-format json; echo $? > %q; stty -a > %q.stty; echo %s; sleep 60`,
 		dir, robotuiBin, s.log, exitFile, exitFile, exited)
 	s.start(script)
 
@@ -217,7 +218,8 @@ func TestE2EConsoleSIGINT(t *testing.T) {
 	shFile, exitFile := filepath.Join(dir, "sh"), filepath.Join(dir, "exit")
 	// The shell stays robotui's parent (robotui in the foreground, on the
 	// terminal) and records its exit status; only robotui gets the signal.
-	script := fmt.Sprintf(`echo $$ > %q; HOME=%q TERM=xterm-256color %q --sim --log-file %q --log-format json; echo $? > %q; echo %s; sleep 60`,
+	// (GORACE: a race-built robotui otherwise lingers 1s at exit.)
+	script := fmt.Sprintf(`echo $$ > %q; HOME=%q TERM=xterm-256color GORACE=atexit_sleep_ms=0 %q --sim --log-file %q --log-format json; echo $? > %q; echo %s; sleep 60`,
 		shFile, dir, robotuiBin, s.log, exitFile, exited)
 	s.start(script)
 	s.waitLog("ready", 0, func(m map[string]any) bool { return m["state"] == "ready" })
