@@ -148,8 +148,25 @@ var tcpStates = map[string]string{"01": "ESTABLISHED", "02": "SYN_SENT", "03": "
 // process holds: the ground truth for "no CLOSE_WAIT of ours", independent
 // of the code under test. Other processes' sockets are left out because
 // they can share our ports: a leftover connection to a port the simulator
-// reuses, or a local port another connection reuses.
+// reuses, or a local port another connection reuses. The kernel lists the
+// table a chunk per read and resumes by position, so while sockets come
+// and go (anywhere on the machine) a read can list one twice or skip one:
+// rows are deduplicated, and the table is read until two reads agree.
 func kernelSockets(t testing.TB) []tcpRow {
+	t.Helper()
+	rows := readOwnSockets(t)
+	for range 10 {
+		again := readOwnSockets(t)
+		if slices.Equal(again, rows) {
+			break
+		}
+		rows = again
+	}
+	return rows
+}
+
+// readOwnSockets is one read of the table: our rows, each once, by inode.
+func readOwnSockets(t testing.TB) []tcpRow {
 	t.Helper()
 	var rows []tcpRow
 	for _, path := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
@@ -169,7 +186,9 @@ func kernelSockets(t testing.TB) []tcpRow {
 		f.Close()
 	}
 	own := ownSockets(t)
-	return slices.DeleteFunc(rows, func(r tcpRow) bool { return !own[r.inode] })
+	rows = slices.DeleteFunc(rows, func(r tcpRow) bool { return !own[r.inode] })
+	slices.SortFunc(rows, func(a, b tcpRow) int { return strings.Compare(a.inode, b.inode) })
+	return slices.CompactFunc(rows, func(a, b tcpRow) bool { return a.inode == b.inode })
 }
 
 // ownSockets is the set of socket inodes this process has descriptors for.
