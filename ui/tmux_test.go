@@ -7,11 +7,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/robotui/robotui/ui/tmuxtest"
 )
 
 const helperEnv = "ROBOTUI_UI_HELPER_OUT"
@@ -33,123 +33,47 @@ func TestHelperConsole(t *testing.T) {
 	}
 }
 
-// tmuxWait bounds every wait on the pane: generous for a race-built test
-// binary on a loaded 2-core machine, and still a quick failure for a hang.
-const tmuxWait = 30 * time.Second
-
 // consoleExited is what the pane prints once the console has exited.
 const consoleExited = "the console has exited"
 
 // tmuxConsole is the console running in a private tmux server.
 type tmuxConsole struct {
-	t      *testing.T
-	socket string
-	out    string
-	output chan struct{} // a value once the pane has printed something
+	*tmuxtest.Pane
+	t   *testing.T
+	out string
 }
 
 func startConsole(t *testing.T, name string, env ...string) *tmuxConsole {
 	t.Helper()
-	c := &tmuxConsole{t: t, socket: fmt.Sprintf("robotui-ui-test-%d-%s", os.Getpid(), name), out: filepath.Join(t.TempDir(), "report")}
+	out := filepath.Join(t.TempDir(), "report")
 	bin, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	env = append(env, helperEnv+"="+c.out)
+	env = append(env, helperEnv+"="+out)
 	if os.Getenv("GORACE") == "" {
 		env = append(env, "GORACE=atexit_sleep_ms=0") // a race-enabled helper otherwise lingers 1s at exit
 	}
 	// A trader's terminal: CI is unset because termenv turns colours off whenever it is set.
 	cmd := fmt.Sprintf("env -u CI %s %q -test.run='^TestHelperConsole$' -test.count=1; echo %s; sleep 30", strings.Join(env, " "), bin, consoleExited)
-	c.tmux("new-session", "-d", "-x", "120", "-y", "40", "-s", "ui", cmd)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", c.socket, "kill-server").Run() })
-	c.watch()
-	return c
-}
-
-// watch wakes the waits whenever the pane prints: tmux announces no screen
-// change, but pipe-pane copies the program's output, here into a FIFO.
-func (c *tmuxConsole) watch() {
-	c.t.Helper()
-	fifo := filepath.Join(c.t.TempDir(), "output")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		c.t.Fatal(err)
-	}
-	f, err := os.OpenFile(fifo, os.O_RDWR, 0) // read-write: the open does not wait for a writer
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	c.t.Cleanup(func() { f.Close() })
-	c.output = make(chan struct{}, 1)
-	go func() {
-		buf := make([]byte, 32<<10)
-		for {
-			if _, err := f.Read(buf); err != nil {
-				return
-			}
-			select {
-			case c.output <- struct{}{}:
-			default:
-			}
-		}
-	}()
-	c.tmux("pipe-pane", "-t", "ui", "-O", fmt.Sprintf("cat >> %q", fifo))
-}
-
-func (c *tmuxConsole) tmux(args ...string) string {
-	c.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", c.socket}, args...)...).CombinedOutput()
-	if err != nil {
-		c.t.Fatalf("tmux %v: %v: %s", args, err, out)
-	}
-	return string(out)
-}
-
-func (c *tmuxConsole) keys(keys ...string) {
-	c.tmux(append([]string{"send-keys", "-t", "ui"}, keys...)...)
+	return &tmuxConsole{Pane: tmuxtest.Start(t, "ui-"+name, 120, 40, cmd), t: t, out: out}
 }
 
 // waitFor waits until the pane shows text.
 func (c *tmuxConsole) waitFor(text string, escapes bool) string {
 	c.t.Helper()
-	return c.waitUntil(fmt.Sprintf("%q", text), escapes, func(screen string) bool { return strings.Contains(screen, text) })
+	return c.WaitScreen(fmt.Sprintf("%q", text), escapes, func(screen string) bool { return strings.Contains(screen, text) })
 }
 
 // waitFrame waits until the pane shows text in a whole w×h frame: a
 // capture can catch a redraw half done, with the footer not yet written.
 func (c *tmuxConsole) waitFrame(text string, w, h int) string {
 	c.t.Helper()
-	return c.waitUntil(fmt.Sprintf("%q in a whole %dx%d frame", text, w, h), false, func(screen string) bool {
+	return c.WaitScreen(fmt.Sprintf("%q in a whole %dx%d frame", text, w, h), false, func(screen string) bool {
 		lines := strings.Split(strings.TrimSuffix(screen, "\n"), "\n")
 		return strings.Contains(screen, text) && len(lines) == h &&
 			strings.HasPrefix(lines[0], "robotui │") && strings.Contains(lines[h-1], "q quit")
 	})
-}
-
-// waitUntil captures the pane each time it has printed something, until ok
-// accepts the capture or tmuxWait has passed.
-func (c *tmuxConsole) waitUntil(what string, escapes bool, ok func(string) bool) string {
-	c.t.Helper()
-	args := []string{"capture-pane", "-p", "-t", "ui"}
-	if escapes {
-		args = append(args, "-e")
-	}
-	deadline := time.NewTimer(tmuxWait)
-	defer deadline.Stop()
-	recheck := time.NewTicker(time.Second) // a resize changes the pane before the console reprints it
-	defer recheck.Stop()
-	for {
-		screen := c.tmux(args...)
-		if ok(screen) {
-			return screen
-		}
-		select {
-		case <-c.output:
-		case <-recheck.C:
-		case <-deadline.C:
-			c.t.Fatalf("%s did not appear within %v; the pane shows:\n%s", what, tmuxWait, screen)
-		}
-	}
 }
 
 // report is what the console wrote once it exited.
@@ -199,19 +123,19 @@ func TestTmux(t *testing.T) {
 		if !colourSGR.MatchString(screen) {
 			t.Errorf("no colours on a colour terminal")
 		}
-		c.keys("z")
+		c.Keys("z")
 		c.waitFor("will NOT signal", false)
-		c.keys("y")
+		c.Keys("y")
 		c.waitFor("python3 killed", false)
 
-		c.tmux("resize-window", "-t", "ui", "-x", "80", "-y", "24")
+		c.Resize(80, 24)
 		checkPane(t, c.waitFrame("· … · ? help", 80, 24), 80, 24) // the footer only drops keys when narrow
-		c.tmux("resize-window", "-t", "ui", "-x", "70", "-y", "20")
+		c.Resize(70, 20)
 		c.waitFor("70x20, needs at least 80x24", false)
-		c.tmux("resize-window", "-t", "ui", "-x", "133", "-y", "41")
+		c.Resize(133, 41)
 		checkPane(t, c.waitFrame("READY", 133, 41), 133, 41)
 
-		c.keys("q")
+		c.Keys("q")
 		if got := c.report(); got != "err=<nil> plans=1 kills=1 closes=1\n" {
 			t.Errorf("console reported %q", got)
 		}
@@ -222,7 +146,7 @@ func TestTmux(t *testing.T) {
 		if colourSGR.MatchString(screen) {
 			t.Errorf("colours with NO_COLOR set:\n%q", screen)
 		}
-		c.keys("C-c")
+		c.Keys("C-c")
 		if got := c.report(); got != "err=<nil> plans=0 kills=0 closes=1\n" {
 			t.Errorf("console reported %q", got)
 		}

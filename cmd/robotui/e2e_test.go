@@ -12,93 +12,29 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
-)
 
-// e2eWait bounds every wait in these tests: generous for a race-built
-// binary on a loaded 2-core machine, and still a quick failure for a hang.
-const e2eWait = 30 * time.Second
+	"github.com/robotui/robotui/ui/tmuxtest"
+)
 
 // tmuxSession drives the real binary in a private tmux server, as a person would.
 type tmuxSession struct {
-	t      *testing.T
-	socket string
-	log    string
-	output chan struct{} // a value once the pane has printed something
+	*tmuxtest.Pane
+	t   *testing.T
+	log string
 }
 
-// start runs script in a new 120x40 session and watches the pane's output:
-// tmux announces no screen change, but pipe-pane copies everything the
-// program prints, here into a FIFO whose reads are the wake-ups.
-func (s *tmuxSession) start(script string) {
-	s.t.Helper()
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", script)
-	s.t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
-	fifo := filepath.Join(s.t.TempDir(), "output")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		s.t.Fatal(err)
-	}
-	f, err := os.OpenFile(fifo, os.O_RDWR, 0) // read-write: the open does not wait for a writer
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	s.t.Cleanup(func() { f.Close() })
-	s.output = make(chan struct{}, 1)
-	go func() {
-		buf := make([]byte, 32<<10)
-		for {
-			if _, err := f.Read(buf); err != nil {
-				return
-			}
-			select {
-			case s.output <- struct{}{}:
-			default:
-			}
-		}
-	}()
-	s.tmux("pipe-pane", "-t", "e2e", "-O", fmt.Sprintf("cat >> %q", fifo))
+func startSession(t *testing.T, name, log, script string) *tmuxSession {
+	t.Helper()
+	return &tmuxSession{Pane: tmuxtest.Start(t, name, 120, 40, script), t: t, log: log}
 }
-
-func (s *tmuxSession) tmux(args ...string) string {
-	s.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
-	if err != nil {
-		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
-func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-t", "e2e") }
 
 // key sends one key; keys go one at a time so that esc is never read as alt+key.
-func (s *tmuxSession) key(k string) { s.tmux("send-keys", "-t", "e2e", k) }
-
-// wait calls done each time the pane has printed something, until it
-// returns true (wait returns true) or e2eWait has passed (false).
-func (s *tmuxSession) wait(done func() bool) bool {
-	deadline := time.NewTimer(e2eWait)
-	defer deadline.Stop()
-	recheck := time.NewTicker(time.Second) // the log file can change while the pane prints nothing
-	defer recheck.Stop()
-	for !done() {
-		select {
-		case <-s.output:
-		case <-recheck.C:
-		case <-deadline.C:
-			return false
-		}
-	}
-	return true
-}
+func (s *tmuxSession) key(k string) { s.Keys(k) }
 
 // waitScreen waits until match accepts the pane's contents.
 func (s *tmuxSession) waitScreen(what string, match func(string) bool) string {
 	s.t.Helper()
-	var scr string
-	if !s.wait(func() bool { scr = s.screen(); return match(scr) }) {
-		s.t.Fatalf("screen never showed %s within %v; last screen:\n%s", what, e2eWait, scr)
-	}
-	return scr
+	return s.WaitScreen(what, false, match)
 }
 
 func has(sub string) func(string) bool {
@@ -127,7 +63,7 @@ func (s *tmuxSession) logStates() []map[string]any {
 func (s *tmuxSession) waitLog(what string, from int, match func(map[string]any) bool) int {
 	s.t.Helper()
 	next := 0
-	found := s.wait(func() bool {
+	found := s.Until(func() bool {
 		states := s.logStates()
 		for i := from; i < len(states); i++ {
 			if match(states[i]) {
@@ -138,7 +74,7 @@ func (s *tmuxSession) waitLog(what string, from int, match func(map[string]any) 
 		return false
 	})
 	if !found {
-		s.t.Fatalf("the log never showed %s within %v; states: %v", what, e2eWait, s.logStates())
+		s.t.Fatalf("the log never showed %s within %v; states: %v", what, tmuxtest.Wait, s.logStates())
 	}
 	return next
 }
@@ -151,13 +87,12 @@ func TestE2EConsoleUnderTmux(t *testing.T) {
 		t.Skip("tmux is not installed (CI installs it)")
 	}
 	dir := t.TempDir()
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("robotui-e2e-%d", os.Getpid()), log: filepath.Join(dir, "robotui.log")}
-	exitFile := filepath.Join(dir, "exit")
+	log, exitFile := filepath.Join(dir, "robotui.log"), filepath.Join(dir, "exit")
 	// After robotui exits, the shell records its status and whether the terminal is back in cooked mode.
 	// (GORACE: a race-built robotui otherwise lingers 1s at exit.)
 	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color GORACE=atexit_sleep_ms=0 %q --sim --log-file %q --log-format json; echo $? > %q; stty -a > %q.stty; echo %s; sleep 60`,
-		dir, robotuiBin, s.log, exitFile, exitFile, exited)
-	s.start(script)
+		dir, robotuiBin, log, exitFile, exitFile, exited)
+	s := startSession(t, "e2e", log, script)
 
 	s.waitScreen("READY", has("READY"))
 
@@ -214,14 +149,13 @@ func TestE2EConsoleSIGINT(t *testing.T) {
 		t.Skip("tmux is not installed (CI installs it)")
 	}
 	dir := t.TempDir()
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("robotui-e2e-int-%d", os.Getpid()), log: filepath.Join(dir, "robotui.log")}
-	shFile, exitFile := filepath.Join(dir, "sh"), filepath.Join(dir, "exit")
+	log, shFile, exitFile := filepath.Join(dir, "robotui.log"), filepath.Join(dir, "sh"), filepath.Join(dir, "exit")
 	// The shell stays robotui's parent (robotui in the foreground, on the
 	// terminal) and records its exit status; only robotui gets the signal.
 	// (GORACE: a race-built robotui otherwise lingers 1s at exit.)
 	script := fmt.Sprintf(`echo $$ > %q; HOME=%q TERM=xterm-256color GORACE=atexit_sleep_ms=0 %q --sim --log-file %q --log-format json; echo $? > %q; echo %s; sleep 60`,
-		shFile, dir, robotuiBin, s.log, exitFile, exited)
-	s.start(script)
+		shFile, dir, robotuiBin, log, exitFile, exited)
+	s := startSession(t, "e2e-int", log, script)
 	s.waitLog("ready", 0, func(m map[string]any) bool { return m["state"] == "ready" })
 	b, err := os.ReadFile(shFile)
 	if err != nil {
