@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -16,6 +17,8 @@ import (
 // 2-core machine, and still a quick failure for a hang.
 const Wait = 30 * time.Second
 
+var servers atomic.Int64 // tmux servers started by this process
+
 // Pane is the one pane of a private tmux server.
 type Pane struct {
 	t      testing.TB
@@ -23,11 +26,13 @@ type Pane struct {
 	output chan struct{} // a value once the pane has printed something
 }
 
-// Start runs script with sh in a w×h pane of a new tmux server named after
+// Start runs script with sh in a w×h pane of a new tmux server, named after
 // name and this process; the server is killed when the test ends.
 func Start(t testing.TB, name string, w, h int, script string) *Pane {
 	t.Helper()
-	p := &Pane{t: t, socket: fmt.Sprintf("robotui-test-%d-%s", os.Getpid(), name), output: make(chan struct{}, 1)}
+	// A server of its own each time: the last test's may still be shutting down.
+	socket := fmt.Sprintf("robotui-test-%d-%s-%d", os.Getpid(), name, servers.Add(1))
+	p := &Pane{t: t, socket: socket, output: make(chan struct{}, 1)}
 	p.Tmux("new-session", "-d", "-s", "main", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "sh", "-c", script)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", p.socket, "kill-server").Run() })
 	fifo := filepath.Join(t.TempDir(), "output")
