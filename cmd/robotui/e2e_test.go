@@ -79,6 +79,30 @@ func (s *tmuxSession) waitLog(what string, from int, match func(map[string]any) 
 	return next
 }
 
+// scrollEventsTo focuses the events panel and scrolls it back a line at a
+// time until match accepts the screen: new events keep pushing older ones
+// out of view (ten signals at each bar close), so a line that was on screen
+// for a moment may be gone by the time the pane is captured.
+func (s *tmuxSession) scrollEventsTo(what string, match func(string) bool) {
+	s.t.Helper()
+	s.key("Tab")
+	for n := 0; ; n++ {
+		scr := s.waitScreen(fmt.Sprintf("%s, or the events panel %d back", what, n), func(scr string) bool {
+			back := 0
+			if m := newerBelow.FindStringSubmatch(scr); m != nil {
+				back, _ = strconv.Atoi(m[1])
+			}
+			return match(scr) || back >= n
+		})
+		if match(scr) {
+			return
+		}
+		s.key("Up")
+	}
+}
+
+var newerBelow = regexp.MustCompile(`(\d+) newer below`)
+
 // exited is what the tests' scripts print once robotui has exited.
 const exited = "robotui has exited"
 
@@ -110,7 +134,7 @@ func TestE2EConsoleUnderTmux(t *testing.T) {
 	s.key("1")
 	mark = s.waitLog("backoff after the drop", mark, func(m map[string]any) bool { return m["state"] == "backoff" })
 	s.waitLog("ready after the drop", mark, func(m map[string]any) bool { return m["state"] == "ready" })
-	s.waitScreen("backoff in the events log", regexp.MustCompile(`conn\.state +backoff`).MatchString)
+	s.scrollEventsTo("backoff in the events log", regexp.MustCompile(`conn\.state +backoff`).MatchString)
 	s.waitScreen("ready again", has("READY"))
 
 	// A gateway-side zombie (hold, then reconnect) so that z has something to show.
