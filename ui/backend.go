@@ -30,4 +30,8 @@ type Options struct {
 	Keys map[string][]string
 	// Title heads the screen; empty means "robotui".
 	Title string
+	// Quit, once closed, quits as SIGINT does. A caller that catches signals
+	// itself passes its own (a signal context's Done), so that a signal from
+	// before Run took over is not lost.
+	Quit <-chan struct{}
 }

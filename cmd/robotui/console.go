@@ -167,7 +167,8 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 		eng.Close()
 		return 0
 	}
-	err = ui.Run(eng, ui.Options{Keys: cfg.Keys, Title: "robotui"}, stdin, stdout)
+	// Quit: ctx has caught every SIGINT since startup, ui.Run's own handler only those after it starts.
+	err = ui.Run(eng, ui.Options{Keys: cfg.Keys, Title: "robotui", Quit: ctx.Done()}, stdin, stdout)
 	eng.Close()
 	sayLogError()
 	if err != nil {
