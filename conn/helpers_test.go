@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -139,14 +140,35 @@ func startSession(t testing.TB, cfg Config) *Session {
 type tcpRow struct {
 	local, remote netip.AddrPort
 	state         string
+	inode         string
 }
 
 var tcpStates = map[string]string{"01": "ESTABLISHED", "02": "SYN_SENT", "03": "SYN_RECV", "04": "FIN_WAIT1", "05": "FIN_WAIT2",
 	"06": "TIME_WAIT", "07": "CLOSE", "08": "CLOSE_WAIT", "09": "LAST_ACK", "0A": "LISTEN", "0B": "CLOSING"}
 
-// kernelSockets reads the kernel's TCP table: the ground truth for "no
-// CLOSE_WAIT of ours", independent of the code under test.
+// kernelSockets reads the kernel's TCP table, keeping the sockets this
+// process holds: the ground truth for "no CLOSE_WAIT of ours", independent
+// of the code under test. Other processes' sockets are left out because
+// they can share our ports: a leftover connection to a port the simulator
+// reuses, or a local port another connection reuses. The kernel lists the
+// table a chunk per read and resumes by position, so while sockets come
+// and go (anywhere on the machine) a read can list one twice or skip one:
+// rows are deduplicated, and the table is read until two reads agree.
 func kernelSockets(t testing.TB) []tcpRow {
+	t.Helper()
+	rows := readOwnSockets(t)
+	for range 10 {
+		again := readOwnSockets(t)
+		if slices.Equal(again, rows) {
+			break
+		}
+		rows = again
+	}
+	return rows
+}
+
+// readOwnSockets is one read of the table: our rows, each once, by inode.
+func readOwnSockets(t testing.TB) []tcpRow {
 	t.Helper()
 	var rows []tcpRow
 	for _, path := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
@@ -158,14 +180,34 @@ func kernelSockets(t testing.TB) []tcpRow {
 		sc.Scan()
 		for sc.Scan() {
 			fields := strings.Fields(sc.Text())
-			if len(fields) < 4 {
+			if len(fields) < 10 {
 				continue
 			}
-			rows = append(rows, tcpRow{local: procAddr(fields[1]), remote: procAddr(fields[2]), state: tcpStates[fields[3]]})
+			rows = append(rows, tcpRow{local: procAddr(fields[1]), remote: procAddr(fields[2]), state: tcpStates[fields[3]], inode: fields[9]})
 		}
 		f.Close()
 	}
-	return rows
+	own := ownSockets(t)
+	rows = slices.DeleteFunc(rows, func(r tcpRow) bool { return !own[r.inode] })
+	slices.SortFunc(rows, func(a, b tcpRow) int { return strings.Compare(a.inode, b.inode) })
+	return slices.CompactFunc(rows, func(a, b tcpRow) bool { return a.inode == b.inode })
+}
+
+// ownSockets is the set of socket inodes this process has descriptors for.
+func ownSockets(t testing.TB) map[string]bool {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("no /proc/self/fd: %v", err)
+	}
+	own := map[string]bool{}
+	for _, e := range entries {
+		link, err := os.Readlink(filepath.Join("/proc/self/fd", e.Name()))
+		if inode, ok := strings.CutPrefix(link, "socket:["); err == nil && ok {
+			own[strings.TrimSuffix(inode, "]")] = true
+		}
+	}
+	return own
 }
 
 func procAddr(s string) netip.AddrPort {
@@ -180,7 +222,7 @@ func procAddr(s string) netip.AddrPort {
 	return netip.AddrPortFrom(addr.Unmap(), uint16(port))
 }
 
-// clientSideSockets lists sockets whose remote end is the gateway port: ours.
+// clientSideSockets lists our sockets whose remote end is the gateway port.
 func clientSideSockets(t testing.TB, gatewayPort int) []tcpRow {
 	var out []tcpRow
 	for _, r := range kernelSockets(t) {

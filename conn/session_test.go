@@ -73,7 +73,7 @@ func TestSessionRecoversFromEveryFault(t *testing.T) {
 			bars.waitCount(t, BarBackfill, 2, 5*time.Second)
 			assertNoCloseWaitOfOurs(t, sim.Port())
 			if n := established(t, sim.Port()); n != 1 {
-				t.Errorf("%d established sockets to the gateway, want 1", n)
+				t.Errorf("%d established sockets to the gateway, want 1: %+v session %s", n, clientSideSockets(t, sim.Port()), s.Stats().LocalAddr)
 			}
 		})
 	}
@@ -308,7 +308,7 @@ func TestThousandReconnectCycles(t *testing.T) {
 		_, mark = rec.waitFor(t, mark, 3*time.Second, "ready after reconnect", isState(Ready))
 		if i%50 == 0 {
 			if n := established(t, sim.Port()); n > 1 {
-				t.Fatalf("cycle %d: %d sockets to the gateway", i, n)
+				t.Fatalf("cycle %d: %d sockets to the gateway: %+v session %s", i, n, clientSideSockets(t, sim.Port()), s.Stats().LocalAddr)
 			}
 		}
 	}

@@ -13,9 +13,14 @@ import (
 
 // TestSnapshotsCoalesce: a burst of updates gives at most one snapshot per
 // PublishEvery, the last one carries the last update, and Close closes the
-// channel after a final snapshot.
+// channel after a final snapshot. The burst goes on until a snapshot built
+// during it has been received, so that it straddles a publish however the
+// goroutines are scheduled.
 func TestSnapshotsCoalesce(t *testing.T) {
-	const every = 50 * time.Millisecond
+	const (
+		every     = 50 * time.Millisecond
+		burstBase = 1000.0 // burst prices; the backfill's are near 100
+	)
 	opts := testOptions(closedPort(t), []string{"AAA"}, newRecorder())
 	opts.PublishEvery = every
 	opts.Strategy = mustSMA(t, 2, 5)
@@ -25,18 +30,26 @@ func TestSnapshotsCoalesce(t *testing.T) {
 	}
 	e.Start()
 	got := make(chan []Snapshot)
+	midBurst := make(chan struct{}) // closed on the first snapshot with a burst price
 	go func() {
 		var all []Snapshot
 		for s := range e.Snapshots() {
+			if len(s.Symbols) > 0 && s.Symbols[0].Last >= burstBase && !isClosed(midBurst) {
+				close(midBurst)
+			}
 			all = append(all, s)
 		}
 		got <- all
 	}()
 	e.onBars(e.syms[0], conn.BarEvent{Kind: conn.BarBackfill, Bars: backfill(0, 10*step+1)})
 	began := time.Now()
+	deadline := began.Add(20 * time.Second)
 	var last float64
-	for i := range 30_000 {
-		last = 100 + float64(i%1000)/100
+	for i := 0; i < 30_000 || !isClosed(midBurst); i++ {
+		if i%1000 == 0 && time.Now().After(deadline) {
+			t.Fatalf("no snapshot published during a %v burst of %d updates", time.Since(began), i)
+		}
+		last = burstBase + float64(i%1000)/100
 		e.onBars(e.syms[0], conn.BarEvent{Kind: conn.BarUpdate, Bar: wire.Bar{Date: strconv.Itoa(10*step + i/1000*step), Close: last}})
 	}
 	burst := time.Since(began)
@@ -136,5 +149,14 @@ func TestCommands(t *testing.T) {
 	}
 	if !e.Ready() {
 		t.Fatal("not Ready with a live session")
+	}
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
 }

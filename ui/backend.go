@@ -34,4 +34,8 @@ type Options struct {
 	// terminal bell and flashes the header on a new firing alert.
 	Alerts AlertView
 	Bell   bool
+	// Quit, once closed, quits as SIGINT does. A caller that catches signals
+	// itself passes its own (a signal context's Done), so that a signal from
+	// before Run took over is not lost.
+	Quit <-chan struct{}
 }

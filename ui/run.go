@@ -43,11 +43,15 @@ func Run(b Backend, opts Options, in io.Reader, out io.Writer) error {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan struct{})
 	forwarded := make(chan struct{})
+	quit := opts.Quit
 	go func() {
 		defer close(forwarded)
 		for {
 			select {
 			case <-sigs:
+				p.Send(signalMsg{})
+			case <-quit:
+				quit = nil // closed: it has said all it will
 				p.Send(signalMsg{})
 			case <-done:
 				return

@@ -96,6 +96,30 @@ func TestRunQuitsOnQAndClosesOnce(t *testing.T) {
 	}
 }
 
+// TestRunQuitClosedBeforeRun: a Quit channel closed before Run starts (a
+// signal caught while the engine started) closes the session and quits.
+func TestRunQuitClosedBeforeRun(t *testing.T) {
+	f := newFake(t)
+	f.snaps <- buildSnapshot(10)
+	quit := make(chan struct{})
+	close(quit)
+	in, w := io.Pipe()
+	t.Cleanup(func() { _ = w.Close() }) // ends Bubble Tea's input reader
+	done := make(chan error, 1)
+	go func() { done <- Run(f, Options{Quit: quit}, in, io.Discard) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return with Quit closed")
+	}
+	if _, _, _, closes := f.counts(); closes != 1 {
+		t.Errorf("Close called %d times, want 1", closes)
+	}
+}
+
 func TestRunEngineStopEndsWithoutClose(t *testing.T) {
 	f := newFake(t)
 	f.closedOnce.Do(func() { close(f.snaps) })

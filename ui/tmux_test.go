@@ -8,9 +8,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/robotui/robotui/ui/tmuxtest"
 )
 
 const helperEnv = "ROBOTUI_UI_HELPER_OUT"
@@ -32,73 +33,58 @@ func TestHelperConsole(t *testing.T) {
 	}
 }
 
+// consoleExited is what the pane prints once the console has exited.
+const consoleExited = "the console has exited"
+
 // tmuxConsole is the console running in a private tmux server.
 type tmuxConsole struct {
-	t      *testing.T
-	socket string
-	out    string
+	*tmuxtest.Pane
+	t   *testing.T
+	out string
 }
 
 func startConsole(t *testing.T, name string, env ...string) *tmuxConsole {
 	t.Helper()
-	c := &tmuxConsole{t: t, socket: fmt.Sprintf("robotui-ui-test-%d-%s", os.Getpid(), name), out: filepath.Join(t.TempDir(), "report")}
+	out := filepath.Join(t.TempDir(), "report")
 	bin, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	env = append(env, helperEnv+"="+c.out)
-	// A trader's terminal: CI is unset because termenv turns colours off whenever it is set.
-	cmd := fmt.Sprintf("env -u CI %s %q -test.run='^TestHelperConsole$' -test.count=1; sleep 30", strings.Join(env, " "), bin)
-	c.tmux("new-session", "-d", "-x", "120", "-y", "40", "-s", "ui", cmd)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", c.socket, "kill-server").Run() })
-	return c
-}
-
-func (c *tmuxConsole) tmux(args ...string) string {
-	c.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", c.socket}, args...)...).CombinedOutput()
-	if err != nil {
-		c.t.Fatalf("tmux %v: %v: %s", args, err, out)
+	env = append(env, helperEnv+"="+out)
+	if os.Getenv("GORACE") == "" {
+		env = append(env, "GORACE=atexit_sleep_ms=0") // a race-enabled helper otherwise lingers 1s at exit
 	}
-	return string(out)
+	// A trader's terminal: CI is unset because termenv turns colours off whenever it is set.
+	cmd := fmt.Sprintf("env -u CI %s %q -test.run='^TestHelperConsole$' -test.count=1; echo %s; sleep 30", strings.Join(env, " "), bin, consoleExited)
+	return &tmuxConsole{Pane: tmuxtest.Start(t, "ui-"+name, 120, 40, cmd), t: t, out: out}
 }
 
-func (c *tmuxConsole) keys(keys ...string) {
-	c.tmux(append([]string{"send-keys", "-t", "ui"}, keys...)...)
-}
-
-// waitFor polls the pane: tmux has no way to announce that a text appeared.
+// waitFor waits until the pane shows text.
 func (c *tmuxConsole) waitFor(text string, escapes bool) string {
 	c.t.Helper()
-	args := []string{"capture-pane", "-p", "-t", "ui"}
-	if escapes {
-		args = append(args, "-e")
-	}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		screen := c.tmux(args...)
-		if strings.Contains(screen, text) {
-			return screen
-		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("%q did not appear; the pane shows:\n%s", text, screen)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return c.WaitScreen(fmt.Sprintf("%q", text), escapes, func(screen string) bool { return strings.Contains(screen, text) })
 }
 
+// waitFrame waits until the pane shows text in a whole w×h frame: a
+// capture can catch a redraw half done, with the footer not yet written.
+func (c *tmuxConsole) waitFrame(text string, w, h int) string {
+	c.t.Helper()
+	return c.WaitScreen(fmt.Sprintf("%q in a whole %dx%d frame", text, w, h), false, func(screen string) bool {
+		lines := strings.Split(strings.TrimSuffix(screen, "\n"), "\n")
+		return strings.Contains(screen, text) && len(lines) == h &&
+			strings.HasPrefix(lines[0], "robotui │") && strings.Contains(lines[h-1], "q quit")
+	})
+}
+
+// report is what the console wrote once it exited.
 func (c *tmuxConsole) report() string {
 	c.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		if b, err := os.ReadFile(c.out); err == nil && len(b) > 0 {
-			return string(b)
-		}
-		if time.Now().After(deadline) {
-			c.t.Fatal("the console did not exit")
-		}
-		time.Sleep(20 * time.Millisecond)
+	c.waitFor(consoleExited, false)
+	b, err := os.ReadFile(c.out)
+	if err != nil {
+		c.t.Fatalf("the console exited without a report: %v", err)
 	}
+	return string(b)
 }
 
 // checkPane checks that the console filled the pane exactly: the header on
@@ -137,20 +123,19 @@ func TestTmux(t *testing.T) {
 		if !colourSGR.MatchString(screen) {
 			t.Errorf("no colours on a colour terminal")
 		}
-		c.keys("z")
+		c.Keys("z")
 		c.waitFor("will NOT signal", false)
-		c.keys("y")
+		c.Keys("y")
 		c.waitFor("python3 killed", false)
 
-		c.tmux("resize-window", "-t", "ui", "-x", "80", "-y", "24")
-		checkPane(t, c.waitFor("· … · ? help", false), 80, 24) // the footer only drops keys when narrow
-		c.tmux("resize-window", "-t", "ui", "-x", "70", "-y", "20")
+		c.Resize(80, 24)
+		checkPane(t, c.waitFrame("· … · ? help", 80, 24), 80, 24) // the footer only drops keys when narrow
+		c.Resize(70, 20)
 		c.waitFor("70x20, needs at least 80x24", false)
-		c.tmux("resize-window", "-t", "ui", "-x", "133", "-y", "41")
-		c.waitFor("READY", false)
-		checkPane(t, c.waitFor("q quit", false), 133, 41) // the repaint after the resize may be caught half-way
+		c.Resize(133, 41)
+		checkPane(t, c.waitFrame("READY", 133, 41), 133, 41)
 
-		c.keys("q")
+		c.Keys("q")
 		if got := c.report(); got != "err=<nil> plans=1 kills=1 closes=1\n" {
 			t.Errorf("console reported %q", got)
 		}
@@ -161,7 +146,7 @@ func TestTmux(t *testing.T) {
 		if colourSGR.MatchString(screen) {
 			t.Errorf("colours with NO_COLOR set:\n%q", screen)
 		}
-		c.keys("C-c")
+		c.Keys("C-c")
 		if got := c.report(); got != "err=<nil> plans=0 kills=0 closes=1\n" {
 			t.Errorf("console reported %q", got)
 		}

@@ -71,18 +71,25 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// Keys typed faster than the terminal is read arrive as one message
 		// ("jjj"); each is a key press of its own. A paste is not.
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
-			var cmds []tea.Cmd
-			var next tea.Model = m
-			for _, r := range msg.Runes {
-				var cmd tea.Cmd
-				next, cmd = next.(Model).key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
-				cmds = append(cmds, cmd)
-			}
-			return next, tea.Batch(cmds...)
+			return m.typed(msg)
 		}
 		return m.key(msg)
 	}
 	return m, nil
+}
+
+// typed handles keystrokes that arrived in one read, which Bubble Tea
+// delivers as one message ("9r" for 9 then r, on a loaded machine or a slow
+// link): each rune is a key of its own, in order.
+func (m Model) typed(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var next tea.Model = m
+	cmds := make([]tea.Cmd, 0, len(msg.Runes))
+	for _, r := range msg.Runes {
+		var cmd tea.Cmd
+		next, cmd = next.(Model).key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+		cmds = append(cmds, cmd)
+	}
+	return next, tea.Sequence(cmds...)
 }
 
 // changed re-derives what depends on the state and re-renders what a key

@@ -309,6 +309,34 @@ func TestFaultMenu(t *testing.T) {
 	}
 }
 
+// TestKeysReadTogether: keystrokes that reach the console in one read come
+// as one message ("9r"); each still acts, in order.
+func TestKeysReadTogether(t *testing.T) {
+	f := newFake(t)
+	m := ready(t, f, 120, 40, buildSnapshot(10))
+	m, _ = press(t, f, m, "f")
+	m, cmd := press(t, f, m, "3r")
+	if cmd != nil {
+		t.Errorf("3r returned a command; neither key needs one")
+	}
+	f.mu.Lock()
+	got := f.injected
+	f.mu.Unlock()
+	if strings.Join(got, ",") != "stall" {
+		t.Errorf("injected %v, want [stall]", got)
+	}
+	if n, _, _, _ := f.counts(); n != 1 {
+		t.Errorf("Reconnect called %d times after 3r in the fault menu, want 1", n)
+	}
+	if m.mode != modeNormal {
+		t.Errorf("fault menu still open")
+	}
+	m, _ = step(t, f, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("rr"), Paste: true})
+	if n, _, _, _ := f.counts(); n != 1 {
+		t.Errorf("a paste of rr reconnected: %d calls, want still 1", n)
+	}
+}
+
 func TestFaultsDisabledWithoutSim(t *testing.T) {
 	f := newFake(t)
 	f.faults = nil

@@ -50,6 +50,7 @@ var flagKeys = map[string]string{
 	"log-level":  "log.level",
 	"log-file":   "log.file",
 	"metrics":    "metrics.addr",
+	"api":        "api.addr",
 }
 
 // demoStart is the sim clock's start for --sim without sim.start: now while
@@ -124,6 +125,8 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	}
 
 	m := metrics.New()
+	m.SetReadyThreshold(cfg.Health.GatewayZombies)
+	operators, events := newOps(cfg, events)
 	opts := engineOptions(cfg, sim, events, m)
 	// Under the console stderr is the terminal the TUI draws on: the
 	// failure shows in its events panel now and on stderr once it has left.
@@ -158,6 +161,7 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	case f.once:
 		return eng.RunOnce(ctx)
 	}
+	metricsAddr := ""
 	if cfg.Metrics.Addr != "" {
 		srv, err := httpserve.Start(cfg.Metrics.Addr, m.Handler(), httpserve.Defaults())
 		if err != nil {
@@ -166,7 +170,15 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 			return 2
 		}
 		defer srv.Close()
+		metricsAddr = srv.Addr.String()
 	}
+	if err := operators.start(cfg, eng, m, metricsAddr, diag, env); err != nil {
+		operators.stop()
+		eng.Close()
+		fmt.Fprintln(stderr, "robotui:", err)
+		return 2
+	}
+	defer operators.stop()
 	eng.Start()
 	var alerts *alert.Manager
 	if cfg.Alerts.Enabled {
@@ -182,7 +194,8 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 		eng.Close()
 		return 0
 	}
-	err = ui.Run(eng, ui.Options{Keys: cfg.Keys, Title: "robotui", Alerts: uiAlerts(alerts), Bell: cfg.Alerts.Bell}, stdin, stdout)
+	// Quit: ctx has caught every SIGINT since startup, ui.Run's own handler only those after it starts.
+	err = ui.Run(eng, ui.Options{Keys: cfg.Keys, Title: "robotui", Alerts: uiAlerts(alerts), Bell: cfg.Alerts.Bell, Quit: ctx.Done()}, stdin, stdout)
 	eng.Close()
 	sayLogError()
 	if err != nil {
@@ -214,7 +227,8 @@ func loadConsoleConfig(args []string, stdout, stderr io.Writer, env []string) (c
 	fs.String("log-format", "", "text or json (default text)")
 	fs.String("log-level", "", "debug, info, warn or error (default info)")
 	fs.String("log-file", "", "log file (default: stdout headless, the state dir with the console)")
-	fs.String("metrics", "", "serve Prometheus /metrics and /healthz on this address (e.g. 127.0.0.1:9464)")
+	fs.String("metrics", "", "serve Prometheus /metrics, /healthz and /readyz on this address (e.g. 127.0.0.1:9464)")
+	fs.String("api", "", "serve the local read-only API on this address (e.g. 127.0.0.1:7465)")
 	fs.BoolVar(&f.live, "live", false, "allow live mode and the live ports 7496 and 4001")
 	if code, ok := parseFlags(fs, args, stdout); !ok {
 		return config.Config{}, f, code

@@ -14,44 +14,29 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
+
+	"github.com/robotui/robotui/ui/tmuxtest"
 )
 
 // tmuxSession drives the real binary in a private tmux server, as a person would.
 type tmuxSession struct {
-	t      *testing.T
-	socket string
-	log    string
+	*tmuxtest.Pane
+	t   *testing.T
+	log string
 }
 
-func (s *tmuxSession) tmux(args ...string) string {
-	s.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
-	if err != nil {
-		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
-	}
-	return string(out)
+func startSession(t *testing.T, name, log, script string) *tmuxSession {
+	t.Helper()
+	return &tmuxSession{Pane: tmuxtest.Start(t, name, 120, 40, script), t: t, log: log}
 }
-
-func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-t", "e2e") }
 
 // key sends one key; keys go one at a time so that esc is never read as alt+key.
-func (s *tmuxSession) key(k string) { s.tmux("send-keys", "-t", "e2e", k) }
+func (s *tmuxSession) key(k string) { s.Keys(k) }
 
-// waitScreen polls the pane (tmux has no change notification) until match
-// accepts it.
-func (s *tmuxSession) waitScreen(what string, within time.Duration, match func(string) bool) string {
+// waitScreen waits until match accepts the pane's contents.
+func (s *tmuxSession) waitScreen(what string, match func(string) bool) string {
 	s.t.Helper()
-	deadline := time.Now().Add(within)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for ; time.Now().Before(deadline); <-tick.C {
-		if scr := s.screen(); match(scr) {
-			return scr
-		}
-	}
-	s.t.Fatalf("screen never showed %s within %v; last screen:\n%s", what, within, s.screen())
-	return ""
+	return s.WaitScreen(what, false, match)
 }
 
 func has(sub string) func(string) bool {
@@ -79,80 +64,97 @@ func (s *tmuxSession) logStates() []map[string]any {
 // waitLog waits for a conn.state line after index from that matches.
 func (s *tmuxSession) waitLog(what string, from int, match func(map[string]any) bool) int {
 	s.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for ; time.Now().Before(deadline); <-tick.C {
+	next := 0
+	found := s.Until(func() bool {
 		states := s.logStates()
 		for i := from; i < len(states); i++ {
 			if match(states[i]) {
-				return i + 1
+				next = i + 1
+				return true
 			}
 		}
+		return false
+	})
+	if !found {
+		s.t.Fatalf("the log never showed %s within %v; states: %v", what, tmuxtest.Wait, s.logStates())
 	}
-	s.t.Fatalf("the log never showed %s; states: %v", what, s.logStates())
-	return 0
+	return next
 }
+
+// scrollEventsTo focuses the events panel and scrolls it back a line at a
+// time until match accepts the screen: new events keep pushing older ones
+// out of view (ten signals at each bar close), so a line that was on screen
+// for a moment may be gone by the time the pane is captured.
+func (s *tmuxSession) scrollEventsTo(what string, match func(string) bool) {
+	s.t.Helper()
+	s.key("Tab")
+	for n := 0; ; n++ {
+		scr := s.waitScreen(fmt.Sprintf("%s, or the events panel %d back", what, n), func(scr string) bool {
+			back := 0
+			if m := newerBelow.FindStringSubmatch(scr); m != nil {
+				back, _ = strconv.Atoi(m[1])
+			}
+			return match(scr) || back >= n
+		})
+		if match(scr) {
+			return
+		}
+		s.key("Up")
+	}
+}
+
+var newerBelow = regexp.MustCompile(`(\d+) newer below`)
+
+// exited is what the tests' scripts print once robotui has exited.
+const exited = "robotui has exited"
 
 func TestE2EConsoleUnderTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed (CI installs it)")
 	}
 	dir := t.TempDir()
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("robotui-e2e-%d", os.Getpid()), log: filepath.Join(dir, "robotui.log")}
-	exitFile := filepath.Join(dir, "exit")
+	log, exitFile := filepath.Join(dir, "robotui.log"), filepath.Join(dir, "exit")
 	// After robotui exits, the shell records its status and whether the terminal is back in cooked mode.
-	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color %q --sim --log-file %q --log-format json; echo $? > %q; stty -a > %q.stty; echo done >> %q`,
-		dir, robotuiBin, s.log, exitFile, exitFile, exitFile)
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", script+"; sleep 60")
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	// (GORACE: a race-built robotui otherwise lingers 1s at exit.)
+	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color GORACE=atexit_sleep_ms=0 %q --sim --log-file %q --log-format json; echo $? > %q; stty -a > %q.stty; echo %s; sleep 60`,
+		dir, robotuiBin, log, exitFile, exitFile, exited)
+	s := startSession(t, "e2e", log, script)
 
-	s.waitScreen("READY", 20*time.Second, has("READY"))
+	s.waitScreen("READY", has("READY"))
 
 	// r: a reconnect, back to ready.
 	mark := len(s.logStates())
 	s.key("r")
 	mark = s.waitLog("a manual reconnect", mark, func(m map[string]any) bool { return m["reason"] == "manual reconnect" })
 	s.waitLog("ready after the reconnect", mark, func(m map[string]any) bool { return m["state"] == "ready" })
-	s.waitScreen("the reconnect counted", 10*time.Second, has("reconnects 1"))
+	s.waitScreen("the reconnect counted", has("reconnects 1"))
 
 	// f, 1: a drop from the fault menu shows the backoff and the return to ready.
 	s.key("f")
-	s.waitScreen("the fault menu", 5*time.Second, has("drop (FIN)"))
+	s.waitScreen("the fault menu", has("drop (FIN)"))
 	mark = len(s.logStates())
 	s.key("1")
 	mark = s.waitLog("backoff after the drop", mark, func(m map[string]any) bool { return m["state"] == "backoff" })
 	s.waitLog("ready after the drop", mark, func(m map[string]any) bool { return m["state"] == "ready" })
-	s.waitScreen("backoff in the events log", 10*time.Second, regexp.MustCompile(`conn\.state +backoff`).MatchString)
-	s.waitScreen("ready again", 10*time.Second, has("READY"))
+	s.scrollEventsTo("backoff in the events log", regexp.MustCompile(`conn\.state +backoff`).MatchString)
+	s.waitScreen("ready again", has("READY"))
 
 	// A gateway-side zombie (hold, then reconnect) so that z has something to show.
 	s.key("f")
-	s.waitScreen("the fault menu", 5*time.Second, has("hold on"))
+	s.waitScreen("the fault menu", has("hold on"))
 	s.key("9")
 	s.key("r")
-	s.waitScreen("a gateway-side zombie", 15*time.Second, has("1 gateway"))
+	s.waitScreen("a gateway-side zombie", has("1 gateway"))
 	s.key("z")
-	s.waitScreen("the kill confirmation", 10*time.Second, has("will NOT signal"))
+	s.waitScreen("the kill confirmation", has("will NOT signal"))
 	s.key("Escape")
-	s.waitScreen("the confirmation closed", 5*time.Second, func(scr string) bool { return !strings.Contains(scr, "will NOT signal") })
+	s.waitScreen("the confirmation closed", func(scr string) bool { return !strings.Contains(scr, "will NOT signal") })
 
 	// q: exit 0, the session closed, the terminal usable.
 	s.key("q")
-	deadline := time.Now().Add(10 * time.Second)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for ; ; <-tick.C {
-		b, _ := os.ReadFile(exitFile)
-		if strings.Contains(string(b), "done") {
-			if code := strings.TrimSpace(strings.Split(string(b), "\n")[0]); code != "0" {
-				t.Fatalf("robotui exited with %s, want 0", code)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("robotui did not exit after q; screen:\n%s", s.screen())
-		}
+	s.waitScreen("robotui's exit after q", has(exited))
+	if b, _ := os.ReadFile(exitFile); strings.TrimSpace(string(b)) != "0" {
+		t.Fatalf("robotui exited with %q, want 0", b)
 	}
 	stty, _ := os.ReadFile(exitFile + ".stty")
 	for _, mode := range []string{"icanon", "echo"} {
@@ -173,14 +175,13 @@ func TestE2EConsoleSIGINT(t *testing.T) {
 		t.Skip("tmux is not installed (CI installs it)")
 	}
 	dir := t.TempDir()
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("robotui-e2e-int-%d", os.Getpid()), log: filepath.Join(dir, "robotui.log")}
-	shFile, exitFile := filepath.Join(dir, "sh"), filepath.Join(dir, "exit")
+	log, shFile, exitFile := filepath.Join(dir, "robotui.log"), filepath.Join(dir, "sh"), filepath.Join(dir, "exit")
 	// The shell stays robotui's parent (robotui in the foreground, on the
 	// terminal) and records its exit status; only robotui gets the signal.
-	script := fmt.Sprintf(`echo $$ > %q; HOME=%q TERM=xterm-256color %q --sim --log-file %q --log-format json; echo $? > %q; sleep 60`,
-		shFile, dir, robotuiBin, s.log, exitFile)
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", script)
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	// (GORACE: a race-built robotui otherwise lingers 1s at exit.)
+	script := fmt.Sprintf(`echo $$ > %q; HOME=%q TERM=xterm-256color GORACE=atexit_sleep_ms=0 %q --sim --log-file %q --log-format json; echo $? > %q; echo %s; sleep 60`,
+		shFile, dir, robotuiBin, log, exitFile, exited)
+	s := startSession(t, "e2e-int", log, script)
 	s.waitLog("ready", 0, func(m map[string]any) bool { return m["state"] == "ready" })
 	b, err := os.ReadFile(shFile)
 	if err != nil {
@@ -198,19 +199,9 @@ func TestE2EConsoleSIGINT(t *testing.T) {
 	if err := syscall.Kill(pid, syscall.SIGINT); err != nil { // our own child, through tmux
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for ; ; <-tick.C {
-		if b, err := os.ReadFile(exitFile); err == nil && len(b) > 0 {
-			if code := strings.TrimSpace(string(b)); code != "0" {
-				t.Fatalf("after SIGINT robotui exited with %s, want 0", code)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("robotui still running 10 s after SIGINT")
-		}
+	s.waitScreen("robotui's exit after SIGINT", has(exited))
+	if b, _ := os.ReadFile(exitFile); strings.TrimSpace(string(b)) != "0" {
+		t.Fatalf("after SIGINT robotui exited with %q, want 0", b)
 	}
 	states := s.logStates()
 	if len(states) == 0 || states[len(states)-1]["state"] != "closed" {
@@ -225,11 +216,10 @@ func TestE2EOnceTableOnATerminal(t *testing.T) {
 		t.Skip("tmux is not installed (CI installs it)")
 	}
 	dir := t.TempDir()
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("robotui-e2e-once-%d", os.Getpid()), log: filepath.Join(dir, "robotui.log")}
-	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color %q --sim --once --symbols AAPL,MSFT,SPY --log-file %q; echo "exit $?"`, dir, robotuiBin, s.log)
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", script+"; sleep 60")
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
-	scr := s.waitScreen("the exit", 20*time.Second, has("exit "))
+	log := filepath.Join(dir, "robotui.log")
+	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color GORACE=atexit_sleep_ms=0 %q --sim --once --symbols AAPL,MSFT,SPY --log-file %q; echo "exit $?"; sleep 60`, dir, robotuiBin, log)
+	s := startSession(t, "e2e-once", log, script)
+	scr := s.waitScreen("the exit", has("exit "))
 	lines := strings.Split(strings.TrimSpace(scr), "\n")
 	if len(lines) != 5 || !strings.HasPrefix(lines[0], "SYMBOL") || !strings.Contains(lines[0], "BAR (New York)") || lines[4] != "exit 0" {
 		t.Fatalf("want a header, three rows and exit 0:\n%s", scr)
@@ -243,7 +233,7 @@ func TestE2EOnceTableOnATerminal(t *testing.T) {
 	if strings.Contains(scr, "level=") || strings.Contains(scr, "msg=") {
 		t.Errorf("log lines on the terminal:\n%s", scr)
 	}
-	if data, err := os.ReadFile(s.log); err != nil || strings.Count(string(data), "msg=signal") != 3 {
+	if data, err := os.ReadFile(log); err != nil || strings.Count(string(data), "msg=signal") != 3 {
 		t.Errorf("the log file does not hold one signal line per symbol (%v):\n%s", err, data)
 	}
 }
@@ -260,15 +250,14 @@ func TestE2EOnceNothingListening(t *testing.T) {
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("robotui-e2e-none-%d", os.Getpid()), log: filepath.Join(dir, "robotui.log")}
+	log := filepath.Join(dir, "robotui.log")
 	cfg := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(cfg, []byte("[gateway]\nconnect_timeout = \"2s\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color %q --config %q --port %d --once --log-file %q; echo "exit $?"`, dir, robotuiBin, cfg, port, s.log)
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "200", "-y", "40", "sh", "-c", script+"; sleep 60")
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
-	scr := s.waitScreen("the exit", 30*time.Second, has("exit "))
+	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color GORACE=atexit_sleep_ms=0 %q --config %q --port %d --once --log-file %q; echo "exit $?"; sleep 60`, dir, robotuiBin, cfg, port, log)
+	s := &tmuxSession{Pane: tmuxtest.Start(t, "e2e-none", 200, 40, script), t: t, log: log}
+	scr := s.waitScreen("the exit", has("exit "))
 	want := fmt.Sprintf("Nothing is listening on 127.0.0.1:%d. Start IB Gateway or TWS, enable the API on that port (Configure → Settings → API), or try `robotui --sim`.", port)
 	if !strings.Contains(scr, want) || !strings.Contains(scr, "exit 2") || strings.Contains(scr, "dial tcp") {
 		t.Errorf("want the hint in words, no Go error, exit 2:\n%s", scr)
@@ -289,30 +278,29 @@ func TestE2EGatewayRestartUnderTmux(t *testing.T) {
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close() // the console's simulator takes it (or, if raced, any other port)
 	dir := t.TempDir()
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("robotui-e2e-ibc-%d", os.Getpid()), log: filepath.Join(dir, "robotui.log")}
-	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color ROBOTUI_IBC_COMMAND_PORT=%d %q --sim --log-file %q --log-format json; sleep 60`,
-		dir, port, robotuiBin, s.log)
-	s.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", script)
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
-	s.waitScreen("READY", 20*time.Second, has("READY"))
+	log := filepath.Join(dir, "robotui.log")
+	script := fmt.Sprintf(`HOME=%q TERM=xterm-256color GORACE=atexit_sleep_ms=0 ROBOTUI_IBC_COMMAND_PORT=%d %q --sim --log-file %q --log-format json; sleep 60`,
+		dir, port, robotuiBin, log)
+	s := startSession(t, "e2e-ibc", log, script)
+	s.waitScreen("READY", has("READY"))
 
 	s.key("f")
-	s.waitScreen("the fault menu", 5*time.Second, has("hold on"))
+	s.waitScreen("the fault menu", has("hold on"))
 	s.key("9")
 	s.key("r")
-	s.waitScreen("a gateway-side zombie", 15*time.Second, has("1 gateway"))
+	s.waitScreen("a gateway-side zombie", has("1 gateway"))
 	s.key("z")
-	s.waitScreen("the zombie dialog's offer", 10*time.Second, has("restarting the gateway clears them"))
+	s.waitScreen("the zombie dialog's offer", has("restarting the gateway clears them"))
 	s.key("I")
-	s.waitScreen("the gateway menu", 5*time.Second, has("RECONNECTACCOUNT"))
+	s.waitScreen("the gateway menu", has("RECONNECTACCOUNT"))
 	s.key("Enter")
-	s.waitScreen("the RESTART confirmation", 5*time.Second, has("RESTART?"))
+	s.waitScreen("the RESTART confirmation", has("RESTART?"))
 	mark := len(s.logStates())
 	s.key("y")
-	s.waitScreen("the reply", 10*time.Second, has("OK RESTART in progress"))
+	s.waitScreen("the reply", has("OK RESTART in progress"))
 	mark = s.waitLog("the restart's drop", mark, func(m map[string]any) bool { return m["state"] == "backoff" || m["state"] == "connecting" })
 	s.waitLog("ready after the restart", mark, func(m map[string]any) bool { return m["state"] == "ready" })
-	s.waitScreen("no gateway-side zombie", 15*time.Second, func(scr string) bool {
+	s.waitScreen("no gateway-side zombie", func(scr string) bool {
 		return strings.Contains(scr, "READY") && !strings.Contains(scr, "1 gateway")
 	})
 	s.key("q")

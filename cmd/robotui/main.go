@@ -7,6 +7,9 @@
 //	robotui gateway [flags]      the simulated IB Gateway, standalone
 //	robotui zombies [flags]      the gateway port's sockets and zombies
 //	robotui config check [PATH]  validate a configuration file
+//	robotui health [--ready]     ask a running robotui whether it is healthy (ready)
+//	robotui status|quotes|positions [--json]  ask a running robotui's API
+//	robotui completion bash|zsh|fish
 //	robotui version
 package main
 
@@ -21,6 +24,10 @@ import (
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
+
+// commit is set at build time with -ldflags "-X main.commit=..." (make build);
+// else the toolchain's vcs.revision is used.
+var commit = ""
 
 func main() {
 	if os.Getenv("GOGC") == "" {
@@ -65,6 +72,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string)
 			return runAlerts(args[1:], stdout, stderr, env)
 		case "ibc":
 			return runIBC(args[1:], stdin, stdout, stderr, env)
+		case "health":
+			return runHealth(args[1:], stdout, stderr, env)
+		case "status", "quotes", "positions":
+			return runClient(args[0], args[1:], stdout, stderr, env)
+		case "completion":
+			return runCompletion(args[1:], stdout, stderr)
 		case "version":
 			if len(args) > 1 && args[1] != "-h" && args[1] != "--help" {
 				fmt.Fprintf(stderr, "robotui version: unexpected argument %q\n", args[1])
@@ -75,6 +88,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string)
 				return 0
 			}
 			fmt.Fprintf(stdout, "robotui %s\n", buildVersion())
+			fmt.Fprintln(stdout, buildDetails())
 			return 0
 		case "help":
 			printUsage(stdout)
@@ -106,6 +120,29 @@ func buildVersion() string {
 	return version
 }
 
+// buildDetails is the module path and version, the commit and the Go
+// version the toolchain recorded.
+func buildDetails() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "build info unavailable"
+	}
+	mod := info.Main.Path + " " + info.Main.Version
+	rev, dirty := "unknown", ""
+	for _, s := range info.Settings {
+		switch {
+		case s.Key == "vcs.revision":
+			rev = s.Value
+		case s.Key == "vcs.modified" && s.Value == "true":
+			dirty = " (modified)"
+		}
+	}
+	if commit != "" {
+		rev, dirty = commit, ""
+	}
+	return fmt.Sprintf("module %s, commit %s%s, %s", mod, rev, dirty, info.GoVersion)
+}
+
 func printUsage(w io.Writer) {
 	fmt.Fprint(w, `robotui: a terminal trading console for Interactive Brokers
 
@@ -118,7 +155,10 @@ Usage:
   robotui alerts test          send a test alert to every [[alerts.sink]]
   robotui ibc restart|reconnectdata|reconnectaccount|stop [--yes]
                                a command to IBC's command server ([ibc] command_port)
-  robotui version              print the version
+  robotui health [--ready]     ask a running robotui (never the gateway): exit 0 healthy, 1 not, 2 none
+  robotui status|quotes|positions [--json]  ask a running robotui's API (--api)
+  robotui completion bash|zsh|fish  print a shell completion script
+  robotui version              print the version, module version and commit
 
 Run 'robotui COMMAND --help' for a command's flags, 'robotui --help' for the console's.
 `)

@@ -72,13 +72,12 @@ func runChild(role string) error {
 			fmt.Println("ready")
 			break
 		}
-		sharer, stdin, err := startSharer(conns)
+		sharer, err := startSharer(conns)
 		if err != nil {
 			return err
 		}
-		keep = []any{conns, stdin}
 		fmt.Println("ready", sharer.Process.Pid)
-	case "sharer": // holds the descriptors it inherited until stdin closes
+	case "sharer": // holds the descriptors it inherited until the test closes stdin
 	case "server":
 		mode, err := strconv.Atoi(os.Getenv(envMode))
 		if err != nil {
@@ -99,24 +98,22 @@ func runChild(role string) error {
 }
 
 // startSharer starts a process that inherits conns' descriptors, as a
-// forked worker does; it lives until stdin, kept by this process, closes.
-func startSharer(conns []net.Conn) (*exec.Cmd, io.WriteCloser, error) {
+// forked worker does. It shares this process's stdin, the test's pipe, so it
+// lives until the test closes that, not until this process ends: a test that
+// kills this process first still finds the sharer running.
+func startSharer(conns []net.Conn) (*exec.Cmd, error) {
 	cmd := exec.Command(os.Args[0], "-test.run=^"+ChildTestName+"$", "-test.count=1")
 	cmd.Env = append(os.Environ(), envRole+"=sharer", envShare+"=0")
-	cmd.Stderr = os.Stderr
+	cmd.Stdin, cmd.Stderr = os.Stdin, os.Stderr
 	for _, c := range conns {
 		f, err := c.(*net.TCPConn).File()
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		defer f.Close()
 		cmd.ExtraFiles = append(cmd.ExtraFiles, f)
 	}
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, nil, err
-	}
-	return cmd, stdin, cmd.Start()
+	return cmd, cmd.Start()
 }
 
 // Child is a re-executed test binary holding sockets.
@@ -125,7 +122,7 @@ type Child struct {
 	Addr   string // the server's address (StartServer)
 	Sharer int    // pid of the process sharing the client sockets (Share)
 	cmd    *exec.Cmd
-	stdin  io.WriteCloser
+	stdin  *os.File      // the child's stdin, and its sharer's; closed only by stop
 	done   chan struct{} // closed once the child has exited and been reaped
 }
 
@@ -138,7 +135,8 @@ func Env(kv ...string) Option {
 }
 
 // Share makes a clients child start a second process that inherits its
-// sockets (Child.Sharer), so that each socket has two holders.
+// sockets (Child.Sharer), so that each socket has two holders. The sharer
+// lives until the test ends, whether or not the child has exited.
 func Share() Option {
 	return func(c *exec.Cmd) { c.Env = append(c.Env, envShare+"=1") }
 }
@@ -171,15 +169,20 @@ func start(t testing.TB, env []string, opts []Option) *Child {
 	for _, o := range opts {
 		o(cmd)
 	}
-	stdin, err := cmd.StdinPipe()
+	// Not cmd.StdinPipe: Wait would close that when the child exits, and a
+	// sharer reading the same pipe would end with it.
+	stdinR, stdin, err := os.Pipe()
 	if err != nil {
 		t.Fatalf("sockettest: %v", err)
 	}
+	defer stdinR.Close()
+	cmd.Stdin = stdinR
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatalf("sockettest: %v", err)
 	}
 	if err := cmd.Start(); err != nil {
+		stdin.Close()
 		t.Fatalf("sockettest: start child: %v", err)
 	}
 	c := &Child{PID: cmd.Process.Pid, cmd: cmd, stdin: stdin, done: make(chan struct{})}

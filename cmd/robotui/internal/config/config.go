@@ -20,6 +20,8 @@ type Config struct {
 	Strategy  Strategy  `toml:"strategy"`
 	Log       Log       `toml:"log"`
 	Metrics   Metrics   `toml:"metrics"`
+	Health    Health    `toml:"health"`
+	API       API       `toml:"api"`
 	Sim       Sim       `toml:"sim"`
 	Alerts    Alerts    `toml:"alerts"`
 	IBC       IBC       `toml:"ibc"`
@@ -192,6 +194,8 @@ func Defaults() Config {
 		Strategy: Strategy{Fast: 10, Slow: 20},
 		Log:      Log{Format: "text", Level: "info", File: ""},
 		Metrics:  Metrics{Addr: "", AllowRemote: false},
+		Health:   Health{GatewayZombies: 2, PushURL: "", PushInterval: 60 * time.Second},
+		API:      API{Addr: "", AllowRemote: false, TokenFile: ""},
 		Sim:      Sim{Seed: 1, Speed: 1.0, ServerVersion: 178, Start: ""},
 		Alerts:   defaultAlerts(),
 		Keys:     keys.DefaultBindings(),

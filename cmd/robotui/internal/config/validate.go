@@ -90,6 +90,7 @@ func (c Config) Validate(allowLive bool) error {
 	v.strategy()
 	v.log()
 	v.metrics()
+	v.ops()
 	v.sim()
 	v.keys()
 	v.alerts()
@@ -278,17 +279,24 @@ func (v *validator) log() {
 
 func (v *validator) metrics() {
 	m := v.c.Metrics
-	if m.Addr == "" {
-		return
+	if m.Addr != "" {
+		v.listenAddr("metrics.addr", m.Addr, m.AllowRemote, "metrics.allow_remote", "9464")
 	}
-	host, port, err := net.SplitHostPort(m.Addr)
+}
+
+// listenAddr checks a server's host:port and that it is loopback unless
+// allowKey permits more; it reports whether the address itself is well formed.
+func (v *validator) listenAddr(key, addr string, allowRemote bool, allowKey, examplePort string) bool {
+	host, port, err := net.SplitHostPort(addr)
 	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 1 || n > 65535 {
-		v.fail("metrics.addr", nil, `expected host:port like "127.0.0.1:9464" (or "" for off), got %q`, clip(m.Addr))
-		return
+		v.fail(key, nil, `expected host:port like "127.0.0.1:%s" (or "" for off), got %q`, examplePort, clip(addr))
+		return false
 	}
-	if !m.AllowRemote && !isLoopback(host) {
-		v.fail("metrics.addr", nil, "%q is not a loopback address; set metrics.allow_remote = true to serve metrics beyond this machine", m.Addr)
+	if !allowRemote && !isLoopback(host) {
+		section, _, _ := strings.Cut(key, ".")
+		v.fail(key, nil, "%q is not a loopback address; set %s = true to serve %s beyond this machine", addr, allowKey, section)
 	}
+	return true
 }
 
 func isLoopback(host string) bool {

@@ -144,6 +144,17 @@ func TestValidate(t *testing.T) {
 		{"metrics no port", "[metrics]\naddr = \"127.0.0.1\"\n", false, []want{{line: 2, key: "metrics.addr", msg: `expected host:port like "127.0.0.1:9464"`}}},
 		{"metrics port 0", "[metrics]\naddr = \"127.0.0.1:0\"\n", false, []want{{line: 2, key: "metrics.addr", msg: "expected host:port"}}},
 
+		// health and api
+		{"api loopback", "[api]\naddr = \"127.0.0.1:7465\"\n", false, nil},
+		{"api remote", "[api]\naddr = \"0.0.0.0:7465\"\n", false, []want{{line: 2, key: "api.addr", msg: "set api.allow_remote = true to serve api"}}},
+		{"api remote without token", "[api]\naddr = \"0.0.0.0:7465\"\nallow_remote = true\n", false, []want{{line: 3, key: "api.allow_remote", msg: "needs api.token_file"}}},
+		{"api remote with token", "[api]\naddr = \"0.0.0.0:7465\"\nallow_remote = true\ntoken_file = \"/run/secrets/t\"\n", false, nil},
+		{"api bad addr", "[api]\naddr = \"7465\"\n", false, []want{{line: 2, key: "api.addr", msg: `expected host:port like "127.0.0.1:7465"`}}},
+		{"push url not http", "[health]\npush_url = \"ftp://hc-ping.com/secret\"\n", false, []want{{line: 2, key: "health.push_url", msg: "value not shown"}}},
+		{"push url", "[health]\npush_url = \"https://hc-ping.com/secret\"\n", false, nil},
+		{"push interval floor", "[health]\npush_interval = \"1s\"\n", false, []want{{line: 2, key: "health.push_interval", msg: "at least 5s"}}},
+		{"gateway zombies 0", "[health]\ngateway_zombies = 0\n", false, []want{{line: 2, key: "health.gateway_zombies", msg: "expected an integer from 1"}}},
+
 		// sim
 		{"speed 0", "[sim]\nspeed = 0\n", false, []want{{line: 2, key: "sim.speed", msg: "above 0 and at most 10000, got 0"}}},
 		{"speed too high", "[sim]\nspeed = 10000.5\n", false, []want{{line: 2, key: "sim.speed", msg: "got 10000.5"}}},

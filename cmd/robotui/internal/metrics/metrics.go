@@ -1,5 +1,5 @@
-// Package metrics serves robotui's Prometheus metrics and its /healthz
-// endpoint. It reads the engine's latest snapshot at scrape time and counts
+// Package metrics serves robotui's Prometheus metrics and its /healthz and
+// /readyz endpoints. It reads the engine's latest snapshot at scrape time and counts
 // keepalive round trips as they happen; it never touches the gateway.
 package metrics
 
@@ -29,6 +29,8 @@ type Metrics struct {
 	rtt    prometheus.Histogram
 	misses prometheus.Counter
 	src    atomic.Pointer[Source]
+
+	readyThreshold atomic.Int64 // [health] gateway_zombies; 0 until set (counts as 1)
 }
 
 // New returns metrics with no source yet; SetSource before serving.
@@ -64,11 +66,12 @@ func (m *Metrics) Observe(ev conn.Event) {
 	}
 }
 
-// Handler serves /metrics and /healthz.
+// Handler serves /metrics, /healthz and /readyz.
 func (m *Metrics) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", m.healthz)
+	mux.HandleFunc("GET /readyz", m.readyz)
 	return mux
 }
 
