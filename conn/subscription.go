@@ -127,6 +127,9 @@ type reqDone struct {
 	reqID int
 	code  int // 0 on success
 	text  string
+	// failure is the error event, handed to the subscriber only once
+	// onReqDone has set the status it leads to (a waiter reads both).
+	failure *BarEvent
 }
 
 func (s *Session) activeSubs() []*Subscription {
@@ -383,7 +386,8 @@ func (s *Session) deliver(sub *Subscription, reqID int) func(BarEvent) {
 				ev.Kind = BarWarning // the request goes on
 				break
 			}
-			s.in.put(reqDone{sub: sub, reqID: reqID, code: ev.Code, text: ev.Text})
+			s.in.put(reqDone{sub: sub, reqID: reqID, code: ev.Code, text: ev.Text, failure: &ev})
+			return
 		}
 		sub.handler(ev)
 	}
@@ -397,6 +401,9 @@ func (s *Session) deliver(sub *Subscription, reqID int) func(BarEvent) {
 // it, and it is asked again after Config.RetryDelay.
 func (s *Session) onReqDone(d reqDone) {
 	sub := d.sub
+	if d.failure != nil {
+		defer sub.handler(*d.failure)
+	}
 	if sub.reqID != d.reqID {
 		return // an answer for a request this connection no longer has
 	}

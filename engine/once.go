@@ -117,11 +117,6 @@ func (e *Engine) awaitSettled(ctx context.Context) error {
 	lost := time.NewTimer(wait)
 	defer lost.Stop()
 	down := true
-	// A refusal fails its subscription on the session's goroutine, after the
-	// error event reached us: the status change itself wakes nobody, so it is
-	// looked at again on this tick.
-	recheck := time.NewTicker(100 * time.Millisecond)
-	defer recheck.Stop()
 	for {
 		up := e.sessionUp()
 		if up && e.settled() {
@@ -147,7 +142,6 @@ func (e *Engine) awaitSettled(ctx context.Context) error {
 			}
 			return fmt.Errorf("%s: %w", what, st.Err)
 		case <-e.progress:
-		case <-recheck.C:
 		}
 	}
 }
