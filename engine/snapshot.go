@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/robotui/robotui/conn"
+	"github.com/robotui/robotui/engine/account"
 )
 
 // Snapshot is an immutable picture of everything the trader's screen shows.
@@ -23,6 +24,8 @@ type Snapshot struct {
 	Faults    []string    // with Sim: the fault menu's entries in effect now
 	Farms     []conn.Farm // every data farm the gateway reported, by name
 	Counters  Counters
+	Accounts  []account.Book // one per managed account, in the gateway's order
+	NoQuotes  []string       // symbols left without quotes by the 100-line market-data budget
 }
 
 // ConnInfo is the session's state.
@@ -120,6 +123,7 @@ type SymbolRow struct {
 	Bars      int       // closed bars held
 	Status    string    // "queued", "backfilling", "live", "recovering", "silent", "stale", "error"
 	Detail    string    // the reason behind an error status
+	Quote     Quote     // live quote; zero until the first tick
 }
 
 // EventLine is one entry of the events log.
@@ -128,4 +132,14 @@ type EventLine struct {
 	Level slog.Level
 	Name  string // the event name of DESIGN.md: conn.state, keepalive, sockets, zombie, signal, ib.error, ib.notice, market
 	Text  string // a one-line human summary
+}
+
+// Quote is a symbol's live market data (REQ_MKT_DATA). Zero values are unset.
+type Quote struct {
+	Bid, Ask, Last float64
+	Volume         float64
+	PrevClose      float64
+	Change         float64   // Last - PrevClose
+	ChangePct      float64   // Change as a percentage of PrevClose
+	At             time.Time // the newest tick
 }

@@ -23,40 +23,75 @@ const (
 
 // Client → server message ids.
 const (
-	OutReqMktData             = 1
-	OutCancelMktData          = 2
-	OutReqIDs                 = 8
-	OutReqManagedAccts        = 17
-	OutReqHistoricalData      = 20
-	OutCancelHistoricalData   = 25
-	OutReqCurrentTime         = 49
-	OutReqRealTimeBars        = 50
-	OutCancelRealTimeBars     = 51
-	OutReqPositions           = 61
-	OutReqAccountSummary      = 62
-	OutCancelAccountSummary   = 63
-	OutCancelPositions        = 64
-	OutStartAPI               = 71
-	OutReqCurrentTimeInMillis = 105
+	OutReqMktData                = 1
+	OutCancelMktData             = 2
+	OutPlaceOrder                = 3 // a write: robotui never sends it, the fan-out refuses it (321)
+	OutCancelOrder               = 4 // a write
+	OutReqOpenOrders             = 5
+	OutReqAcctData               = 6 // reqAccountUpdates
+	OutReqExecutions             = 7
+	OutReqIDs                    = 8
+	OutReqContractData           = 9
+	OutReqAutoOpenOrders         = 15
+	OutReqAllOpenOrders          = 16
+	OutReqManagedAccts           = 17
+	OutReqHistoricalData         = 20
+	OutCancelHistoricalData      = 25
+	OutReqCurrentTime            = 49
+	OutReqRealTimeBars           = 50
+	OutCancelRealTimeBars        = 51
+	OutReqGlobalCancel           = 58 // a write
+	OutReqPositions              = 61
+	OutReqAccountSummary         = 62
+	OutCancelAccountSummary      = 63
+	OutCancelPositions           = 64
+	OutStartAPI                  = 71
+	OutReqAccountUpdatesMulti    = 76
+	OutCancelAccountUpdatesMulti = 77
+	OutReqPnL                    = 92 // the 92..95 trap: in 92..95 are other messages
+	OutCancelPnL                 = 93
+	OutReqPnLSingle              = 94
+	OutCancelPnLSingle           = 95
+	OutReqCompletedOrders        = 99
+	OutReqCurrentTimeInMillis    = 105
 )
 
 // Server → client message ids.
 const (
-	InTickPrice            = 1
-	InTickSize             = 2
-	InErrMsg               = 4
-	InNextValidID          = 9
-	InManagedAccts         = 15
-	InHistoricalData       = 17
-	InCurrentTime          = 49
-	InRealTimeBars         = 50
-	InPositionData         = 61
-	InPositionEnd          = 62
-	InAccountSummary       = 63
-	InAccountSummaryEnd    = 64
-	InHistoricalDataUpdate = 90
-	InHistoricalDataEnd    = 108
-	InCurrentTimeInMillis  = 109
+	InTickPrice             = 1
+	InTickSize              = 2
+	InOrderStatus           = 3
+	InErrMsg                = 4
+	InOpenOrder             = 5
+	InAcctValue             = 6
+	InPortfolioValue        = 7
+	InAcctUpdateTime        = 8
+	InNextValidID           = 9
+	InContractData          = 10
+	InExecutionData         = 11
+	InManagedAccts          = 15
+	InHistoricalData        = 17
+	InCurrentTime           = 49
+	InRealTimeBars          = 50
+	InContractDataEnd       = 52
+	InOpenOrderEnd          = 53
+	InAcctDownloadEnd       = 54
+	InExecutionDataEnd      = 55
+	InCommissionReport      = 59
+	InPositionData          = 61
+	InPositionEnd           = 62
+	InAccountSummary        = 63
+	InAccountSummaryEnd     = 64
+	InAccountUpdateMulti    = 73
+	InAccountUpdateMultiEnd = 74
+	InHistoricalDataUpdate  = 90
+	InPnL                   = 94 // not 92: in 92 is REROUTE_MKT_DEPTH_REQ
+	InPnLSingle             = 95
+	InOrderBound            = 100
+	InCompletedOrder        = 101
+	InCompletedOrdersEnd    = 102
+	InHistoricalDataEnd     = 108
+	InCurrentTimeInMillis   = 109
 )
 
 // Unset sentinels seen on the wire.
