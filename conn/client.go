@@ -37,6 +37,10 @@ type Options struct {
 	OnServerTime func(time.Time)
 	// Counters, when set, accumulate traffic across clients.
 	Counters *Counters
+	// Tap, when set, sees every message after the handshake (id, server
+	// version, payload valid only during the call) on the reader goroutine,
+	// before it is dispatched. It must not block.
+	Tap func(id, v int, payload []byte)
 }
 
 func (o *Options) defaults() {
@@ -82,6 +86,8 @@ type Client struct {
 	routes map[int]func(wire.Message) // reqId → receiver
 	pings  []*pendingPing             // FIFO: CURRENT_TIME carries no id
 	posRcv func(wire.Message)         // the one open positions request
+	// rawRoutes: reqId → receiver of raw requests (conn/raw.go)
+	rawRoutes map[int]func([]byte)
 
 	done      chan struct{} // closed when the connection is dead
 	readerEnd chan struct{} // closed when the reader goroutine has returned
@@ -94,8 +100,9 @@ type Client struct {
 }
 
 type pendingPing struct {
-	sent time.Time
-	ch   chan time.Duration // buffered 1
+	sent   time.Time
+	ch     chan time.Duration    // buffered 1
+	onTime func(time.Time, bool) // a forwarded REQ_CURRENT_TIME instead (conn/raw.go)
 }
 
 // Dial connects, performs the handshake and waits for readiness (both
@@ -313,8 +320,14 @@ func (c *Client) fail(err error) {
 		c.conn.Close()
 		close(c.done)
 		c.rmu.Lock()
+		pings := c.pings
 		c.pings = nil
 		c.rmu.Unlock()
+		for _, p := range pings {
+			if p.onTime != nil {
+				p.onTime(time.Time{}, false)
+			}
+		}
 	})
 }
 
@@ -382,12 +395,17 @@ func (c *Client) dispatch(payload []byte) {
 		c.counters.BadFrames.Add(1)
 		return
 	}
+	if c.opts.Tap != nil {
+		c.opts.Tap(id, v, payload)
+	}
+	if c.dispatchRaw(id, payload) {
+		return
+	}
 	switch id {
 	case wire.InCurrentTime, wire.InCurrentTimeInMillis:
-		if c.opts.OnServerTime != nil {
-			if t, ok := serverTime(payload, id, v); ok {
-				c.opts.OnServerTime(t)
-			}
+		t, tok := serverTime(payload, id, v)
+		if tok && c.opts.OnServerTime != nil {
+			c.opts.OnServerTime(t)
 		}
 		c.rmu.Lock()
 		var p *pendingPing
@@ -395,7 +413,11 @@ func (c *Client) dispatch(payload []byte) {
 			p, c.pings = c.pings[0], c.pings[1:]
 		}
 		c.rmu.Unlock()
-		if p != nil {
+		switch {
+		case p == nil:
+		case p.onTime != nil:
+			p.onTime(t, tok)
+		default:
 			p.ch <- time.Since(p.sent)
 		}
 		return

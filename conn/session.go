@@ -170,6 +170,8 @@ type Session struct {
 	exit      exitKind
 	farms     farmTable
 	competing bool // a competing live session (10197) holds the data on this connection
+
+	rawState // requests carried for the fan-out (conn/raw.go)
 }
 
 // noSuchHostRetry is the least wait before resolving a host name that did
@@ -258,6 +260,9 @@ func (s *Session) clientID() int { return s.cfg.ClientID + s.idOffset }
 func (s *Session) emit(ev Event) {
 	if s.cfg.Observer != nil {
 		s.cfg.Observer(ev)
+	}
+	for _, o := range s.loadObservers() {
+		o.f(ev)
 	}
 }
 
@@ -388,6 +393,7 @@ func (s *Session) dial() (*Client, error) {
 		OnNotice:     func(m wire.ErrMsg) { s.in.put(m) },
 		OnStage:      func(st Stage) { s.in.put(st) },
 		OnServerTime: s.noteServerTime,
+		Tap:          s.tap,
 	}
 	go func() {
 		c, err := Dial(ctx, opts)
@@ -424,6 +430,7 @@ func (s *Session) serve(c *Client) (Cause, error) {
 	s.mu.Lock()
 	s.st.ServerVersion, s.st.Accounts, s.st.ConnTime = c.ServerVersion(), c.Accounts(), c.ConnTime()
 	s.st.LocalAddr = c.LocalAddr().String()
+	s.st.NextValidID = c.NextValidID()
 	s.mu.Unlock()
 	// Every request on a new connection is fresh: a farm that broke before
 	// it has nothing of it to renew when it reports OK.
@@ -433,6 +440,7 @@ func (s *Session) serve(c *Client) (Cause, error) {
 	// first sample, and its answer gives the gateway's clock before any bar.
 	first := s.startPing(c)
 	s.requeueAll("connected")
+	s.requeueRaw("connected", false)
 	s.pump()
 
 	k := s.cfg.Keepalive
@@ -529,6 +537,11 @@ func (s *Session) dropClient(c *Client, cause Cause, err error) {
 	for _, sub := range s.activeSubs() {
 		sub.reqID, sub.awaiting = 0, false
 	}
+	s.loseRaw()
+	for _, h := range s.timeQueue {
+		h(time.Time{}, false)
+	}
+	s.timeQueue = nil
 	s.drainInbox(nil)
 }
 
@@ -656,6 +669,7 @@ type Stats struct {
 	ServerVersion int
 	ConnTime      string
 	Accounts      []string
+	NextValidID   int64  // the gateway's NEXT_VALID_ID at the handshake
 	LocalAddr     string // our end of the socket we hold ("" when none)
 	Pings         []PingSample
 	Misses        int // consecutive, now

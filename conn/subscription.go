@@ -176,6 +176,7 @@ func (s *Session) resubscribeAll(c *Client, code int) {
 	}
 	s.open = 0
 	s.requeueAll(fmt.Sprintf("%d", code))
+	s.requeueRaw(fmt.Sprintf("%d", code), true)
 	s.pump()
 }
 
@@ -263,6 +264,16 @@ func (s *Session) pump() {
 			return // the client is dying; serve sees it
 		}
 		s.cancels = s.cancels[1:]
+	}
+	for _, f := range []func() (time.Duration, bool){s.pumpTime, s.pumpRaw} {
+		d, ok := f()
+		if !ok {
+			return // the client is dying; serve sees it
+		}
+		if d > 0 {
+			s.pacer.Reset(d)
+			return
+		}
 	}
 	now := time.Now()
 	var wait time.Duration
