@@ -80,10 +80,11 @@ stress:
 	echo "stress: $$verdict in $$(( $$(date +%s) - start ))s"; \
 	exit $$rc
 
-# An independent TWS API client (@stoqey/ib, from npm) against the simulator.
+# An independent TWS API client (@stoqey/ib, from npm) against the simulator,
+# and through the fan-out (conn/fanout) while robotui holds the one session.
 interop:
 	cd conn/ibsim/interop && npm ci --no-audit --no-fund --silent
-	ROBOTUI_INTEROP=1 $(GO) test -count=1 -run Interop -v ./conn/ibsim/
+	ROBOTUI_INTEROP=1 $(GO) test -count=1 -run Interop -v ./conn/ibsim/ ./conn/fanout/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
