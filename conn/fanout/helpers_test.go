@@ -30,7 +30,7 @@ type rig struct {
 	ev   *events
 }
 
-func startRig(t testing.TB, simCfg ibsim.Config, foCfg fanout.Config) *rig {
+func startRig(t testing.TB, simCfg ibsim.Config, foCfg fanout.Config, sessOpts ...func(*conn.Config)) *rig {
 	t.Helper()
 	if simCfg.Speed == 0 {
 		simCfg.Speed = 60
@@ -42,7 +42,7 @@ func startRig(t testing.TB, simCfg ibsim.Config, foCfg fanout.Config) *rig {
 	t.Cleanup(func() { sim.Close() })
 	ready, farms := make(chan struct{}), make(chan struct{})
 	var once, farmOnce sync.Once
-	sess := conn.NewSession(conn.Config{
+	cfg := conn.Config{
 		Addr: sim.Addr(), ClientID: 1, ConnectTimeout: 2 * time.Second,
 		Backoff:              conn.BackoffConfig{Initial: 5 * time.Millisecond, Multiplier: 2, Max: 50 * time.Millisecond, Jitter: 0.2},
 		MaxAttemptsPerMinute: 1_000_000,
@@ -55,7 +55,11 @@ func startRig(t testing.TB, simCfg ibsim.Config, foCfg fanout.Config) *rig {
 				farmOnce.Do(func() { close(farms) })
 			}
 		},
-	})
+	}
+	for _, o := range sessOpts {
+		o(&cfg)
+	}
+	sess := conn.NewSession(cfg)
 	sess.Start()
 	t.Cleanup(sess.Close)
 	for _, ch := range []chan struct{}{ready, farms} {
