@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/robotui/robotui/conn"
+	"github.com/robotui/robotui/conn/fanout"
 	"github.com/robotui/robotui/conn/sockets"
 	"github.com/robotui/robotui/conn/wire"
 )
@@ -58,7 +59,8 @@ type Engine struct {
 	wgPub   sync.WaitGroup
 	wgAux   sync.WaitGroup
 	wgLog   sync.WaitGroup
-	life    sync.Mutex // serialises Start, RunOnce and Close
+	fanout  atomic.Pointer[fanout.Server] // the read-only TWS API fan-out, when on
+	life    sync.Mutex                    // serialises Start, RunOnce and Close
 	started bool
 	closed  bool
 }
@@ -171,6 +173,7 @@ func (e *Engine) Close() {
 	e.cancel()
 	close(e.stopAux)
 	e.wgAux.Wait()
+	e.closeFanout() // its clients go before the session they ride on
 	if e.started {
 		e.sess.Close() // a session never started has nothing to close, and must not dial now
 	}

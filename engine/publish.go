@@ -93,6 +93,9 @@ func (e *Engine) buildSnapshot() Snapshot {
 	}
 	e.counters(&s.Counters)
 	s.Counters.NonFinite = st.NonFinite
+	if fo, ok := e.Fanout(); ok {
+		s.Fanout = &fo
+	}
 	for i, p := range st.Pings {
 		s.Pings[i] = PingSample{At: p.At, RTT: p.RTT, OK: p.OK}
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/robotui/robotui/conn"
+	"github.com/robotui/robotui/conn/fanout"
 	"github.com/robotui/robotui/engine/account"
 )
 
@@ -26,6 +27,7 @@ type Snapshot struct {
 	Counters  Counters
 	Accounts  []account.Book // one per managed account, in the gateway's order
 	NoQuotes  []string       // symbols left without quotes by the 100-line market-data budget
+	Fanout    *fanout.Stats  // the TWS API fan-out's clients; nil when it is off
 }
 
 // ConnInfo is the session's state.

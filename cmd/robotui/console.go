@@ -51,6 +51,7 @@ var flagKeys = map[string]string{
 	"log-file":   "log.file",
 	"metrics":    "metrics.addr",
 	"api":        "api.addr",
+	"fanout":     "fanout.listen",
 }
 
 // demoStart is the sim clock's start for --sim without sim.start: now while
@@ -180,6 +181,16 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 	}
 	defer operators.stop()
 	eng.Start()
+	if cfg.Fanout.Listen != "" {
+		addr, err := eng.StartFanout(fanoutConfig(cfg, diag))
+		if err != nil {
+			eng.Close()
+			fmt.Fprintln(stderr, "robotui:", err)
+			return 2
+		}
+		diag.Info("fanout", "addr", addr)
+		m.WatchFanout(eng.Fanout)
+	}
 	var alerts *alert.Manager
 	if cfg.Alerts.Enabled {
 		alerts = newAlerts(cfg, env, eng, diag)
@@ -229,6 +240,7 @@ func loadConsoleConfig(args []string, stdout, stderr io.Writer, env []string) (c
 	fs.String("log-file", "", "log file (default: stdout headless, the state dir with the console)")
 	fs.String("metrics", "", "serve Prometheus /metrics, /healthz and /readyz on this address (e.g. 127.0.0.1:9464)")
 	fs.String("api", "", "serve the local read-only API on this address (e.g. 127.0.0.1:7465)")
+	fs.String("fanout", "", "serve the read-only TWS API fan-out to local programs on this address (e.g. 127.0.0.1:4102)")
 	fs.BoolVar(&f.live, "live", false, "allow live mode and the live ports 7496 and 4001")
 	if code, ok := parseFlags(fs, args, stdout); !ok {
 		return config.Config{}, f, code

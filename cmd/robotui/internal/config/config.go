@@ -22,6 +22,7 @@ type Config struct {
 	Metrics   Metrics   `toml:"metrics"`
 	Health    Health    `toml:"health"`
 	API       API       `toml:"api"`
+	Fanout    Fanout    `toml:"fanout"`
 	Sim       Sim       `toml:"sim"`
 	Alerts    Alerts    `toml:"alerts"`
 	IBC       IBC       `toml:"ibc"`
@@ -196,6 +197,7 @@ func Defaults() Config {
 		Metrics:  Metrics{Addr: "", AllowRemote: false},
 		Health:   Health{GatewayZombies: 2, PushURL: "", PushInterval: 60 * time.Second},
 		API:      API{Addr: "", AllowRemote: false, TokenFile: ""},
+		Fanout:   Fanout{Listen: "", AllowRemote: false, MaxClients: 32, MarketDataLines: 100},
 		Sim:      Sim{Seed: 1, Speed: 1.0, ServerVersion: 178, Start: ""},
 		Alerts:   defaultAlerts(),
 		Keys:     keys.DefaultBindings(),

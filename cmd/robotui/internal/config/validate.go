@@ -91,6 +91,7 @@ func (c Config) Validate(allowLive bool) error {
 	v.log()
 	v.metrics()
 	v.ops()
+	v.fanout()
 	v.sim()
 	v.keys()
 	v.alerts()
