@@ -28,7 +28,7 @@ func (m Model) bodyHeight() int {
 }
 
 // panesHeight is what the table and the log share below the notice.
-func (m Model) panesHeight() int { return m.bodyHeight() - len(m.notice) }
+func (m Model) panesHeight() int { return m.bodyHeight() - len(m.notice) - m.clientsHeight() }
 
 // layoutNotice renders the notice (on a snapshot or a resize), left out
 // when it would leave the table and the log less than a row each.
@@ -146,6 +146,7 @@ func (m *Model) renderBody() {
 	default:
 		st := panels.Table{Order: m.order, Cursor: m.cursor, Offset: m.offset, Focused: m.focus == focusTable, SortBy: m.sortBy.String()}
 		lines = append(lines, m.notice...)
+		lines = append(lines, panels.Clients(m.th, &m.snap, w, m.clientsHeight())...)
 		lines = append(lines, panels.Signals(m.th, &m.snap, st, w, m.tableHeight())...)
 		lg := panels.Log{Events: m.evs, Total: len(m.snap.Events), Back: m.back, Focused: m.focus == focusEvents,
 			Filter: m.filter, Editing: m.mode == modeFilter}

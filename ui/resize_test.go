@@ -59,6 +59,7 @@ func screens(t *testing.T, w, h int) map[string]Model {
 	m, _ = press(t, f, out["ready"], "q")
 	out["closing"] = m
 	out["no gateway"] = ready(t, f, w, h, buildSnapshot(100, noListener))
+	out["fanout clients"] = ready(t, f, w, h, buildSnapshot(100, withFanout))
 	m, _ = press(t, f, out["events focused"], "enter")
 	out["event open"] = m
 	m, _ = press(t, f, out["events focused"], "/")
