@@ -378,6 +378,19 @@ func TestUpstreamDropClientsStay(t *testing.T) {
 	for _, x := range cls {
 		waitTick(t, x.update)
 	}
+	// Market data too: a line the session asks for again after the reconnect.
+	ticks := make(chan struct{}, 1)
+	if err := cls[0].c.RequestMarketData(9, aapl(), func(ev conn.TickEvent) {
+		if ev.Code == 0 {
+			select {
+			case ticks <- struct{}{}:
+			default:
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	waitTick(t, ticks)
 	if err := r.sim.Inject(ibsim.Fault{Kind: "drop", Mode: "rst"}); err != nil {
 		t.Fatal(err)
 	}
@@ -393,6 +406,11 @@ func TestUpstreamDropClientsStay(t *testing.T) {
 			}
 		}
 	}
+	select { // a tick from before the outage may still be waiting
+	case <-ticks:
+	default:
+	}
+	waitTick(t, ticks)
 	for _, x := range cls {
 		// bars go on after the outage: wait for a few more updates
 		for range 5 {

@@ -67,7 +67,7 @@ func (s *Server) newVersion(v int) {
 	defer s.mu.Unlock()
 	s.upVer = v
 	for c := range s.clients {
-		if c.version > v {
+		if c.clientID >= 0 && c.version > v {
 			c.drop("the gateway's version went down below the client's", false)
 		}
 	}
