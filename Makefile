@@ -45,9 +45,12 @@ e2e: build
 	ROBOTUI_E2E_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -v ./cmd/robotui/
 
 # The API load test at the issue's full length (make test runs it for 3 s):
-# 50 clients for 30 s, one socket to the gateway, p99 of /v1/state logged.
+# 50 clients for 30 s, one socket to the gateway, p99 of /v1/state logged;
+# and the fan-out's churn test (ten client processes, one SIGKILLed each
+# round) for a minute instead of 15 s.
 e2e-load:
 	ROBOTUI_API_LOAD=30s $(GO) test -count=1 -run TestAPIFiftyClientsOneSocket -v ./cmd/robotui/
+	ROBOTUI_FANOUT_LOAD=1m $(GO) test -count=1 -run TestTenClientsChurnOneUpstream -v ./conn/fanout/
 
 # The deploy kit's own checks (promtool, systemd-analyze); .ci/run installs them.
 deploy-check: build

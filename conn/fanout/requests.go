@@ -48,7 +48,7 @@ func (s *Server) handle(c *client, p []byte) error {
 	if name, ok := writes[id]; ok {
 		s.refused.Add(1)
 		c.refused.Add(1)
-		s.log.Info("fanout refused a write", "addr", c.addr, "client_id", c.clientID, "msg", name)
+		s.log.Info("fanout refused a write", "addr", c.addr, "client_id", c.clientID, "message", name)
 		c.sendErr(writeReqID(id, c.version, p), 321, textReadOnly)
 		return nil
 	}
