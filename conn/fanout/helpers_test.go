@@ -236,15 +236,6 @@ func (rc *rawClient) readUntilClosed(t testing.TB) error {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// simRequests is how many requests the simulator saw from its clients.
-func simRequests(sim *ibsim.Server) int {
-	n := 0
-	for _, c := range sim.State().Clients {
-		n += c.Requests
-	}
-	return n
-}
-
 // waitSim waits for a simulator state.
 func waitSim(t testing.TB, sim *ibsim.Server, what string, cond func(ibsim.State) bool) ibsim.State {
 	t.Helper()
