@@ -45,6 +45,14 @@ type client struct {
 
 	msgsIn, msgsOut, refused atomic.Uint64
 
+	// Answers from the session wait here for this client's own work
+	// goroutine: decoding and encoding them never holds up the session's
+	// reader (whose keepalive must not wait behind one client's backfill).
+	workMu    sync.Mutex
+	work      []workItem
+	workBytes int
+	workWake  chan struct{}
+
 	// guarded by s.mu
 	reqs   map[int]*dreq // downstream request id → what it is
 	topics topicSet
@@ -67,7 +75,66 @@ func newClient(s *Server, nc net.Conn) *client {
 		out:       make(chan []byte, s.cfg.QueueLen),
 		quit:      make(chan struct{}),
 		writerEnd: make(chan struct{}),
+		workWake:  make(chan struct{}, 1),
 		reqs:      map[int]*dreq{},
+	}
+}
+
+type workItem struct {
+	size int
+	f    func()
+}
+
+// maxWorkBytes bounds what waits for one client's work goroutine; a client
+// that lets more pile up is dropped as slow.
+const maxWorkBytes = 64 << 20
+
+// later runs f on the client's work goroutine, in order; size is what f
+// holds (a copied payload), counted against maxWorkBytes.
+func (c *client) later(size int, f func()) {
+	c.workMu.Lock()
+	if c.workBytes+size > maxWorkBytes {
+		c.workMu.Unlock()
+		c.drop(fmt.Sprintf("slow: over %d MiB of answers waiting", maxWorkBytes>>20), true)
+		return
+	}
+	c.work = append(c.work, workItem{size, f})
+	c.workBytes += size
+	c.workMu.Unlock()
+	select {
+	case c.workWake <- struct{}{}:
+	default:
+	}
+}
+
+func (c *client) workLoop() {
+	defer c.s.wg.Done()
+	for {
+		select {
+		case <-c.quit:
+			return
+		case <-c.workWake:
+		}
+		for {
+			c.workMu.Lock()
+			items := c.work
+			c.work = nil
+			c.workMu.Unlock()
+			if len(items) == 0 {
+				break
+			}
+			for _, it := range items {
+				select {
+				case <-c.quit:
+					return
+				default:
+				}
+				it.f()
+				c.workMu.Lock()
+				c.workBytes -= it.size
+				c.workMu.Unlock()
+			}
+		}
 	}
 }
 

@@ -248,10 +248,11 @@ func (s *Server) acceptLoop() {
 			continue
 		}
 		s.clients[c] = struct{}{}
-		s.wg.Add(2)
+		s.wg.Add(3)
 		s.mu.Unlock()
 		s.connected.Add(1)
 		go c.writeLoop()
+		go c.workLoop()
 		go c.serve()
 	}
 }

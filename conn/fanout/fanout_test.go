@@ -210,12 +210,19 @@ func TestMarketDataSharedAndBudget(t *testing.T) {
 		t.Errorf("lines in use %d, want 2 (AAPL shared)", st.MarketDataLines)
 	}
 	td, _ := ticks(c, 6, "SPY")
-	for ev := range td {
-		if ev.Code != 0 {
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case ev := <-td:
+			if ev.Code == 0 {
+				t.Fatalf("a third line past a budget of 2: %+v", ev)
+			}
 			if ev.Code != 101 {
 				t.Errorf("over the budget: %+v, want 101", ev)
 			}
-			break
+			return
+		case <-deadline:
+			t.Fatal("no answer over the budget")
 		}
 	}
 }

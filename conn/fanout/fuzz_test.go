@@ -52,8 +52,9 @@ func FuzzHandle(f *testing.F) {
 		s.mu.Lock()
 		s.clients[c] = struct{}{}
 		s.mu.Unlock()
-		s.wg.Add(1)
+		s.wg.Add(2)
 		go c.writeLoop()
+		go c.workLoop()
 		s.handle(c, payload)
 		c.drop("done", false)
 		s.wg.Wait()

@@ -345,17 +345,22 @@ func (s *Server) own(c *client, did, kind int, hist bool, req conn.RawRequest) {
 func (s *Server) onOwn(c *client, d *dreq, tr *translator, ev conn.RawEvent) {
 	switch ev.Kind {
 	case conn.RawMessage:
-		if done := tr.forward(ev.Payload, ev.Version, d.kind); done {
-			ev.Sub.Finish()
-			s.removeReq(c, tr.did, d)
-		}
+		p, v, sub := append([]byte(nil), ev.Payload...), ev.Version, ev.Sub
+		c.later(len(p), func() {
+			if done := tr.forward(p, v, d.kind); done {
+				sub.Finish()
+				s.removeReq(c, tr.did, d)
+			}
+		})
 	case conn.RawLost:
 		code, text := 322, "Error processing request.-'fo' : cause - the gateway connection was lost before the answer; ask again"
 		if d.kind == wire.OutReqHistoricalData {
 			code, text = 162, "Historical Market Data Service error message:API historical data query cancelled: "+fmt.Sprint(tr.did)
 		}
-		c.sendErr(tr.did, code, text)
-		s.removeReq(c, tr.did, d)
+		c.later(0, func() { // after the answers already waiting
+			c.sendErr(tr.did, code, text)
+			s.removeReq(c, tr.did, d)
+		})
 	}
 }
 

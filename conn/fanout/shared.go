@@ -1,6 +1,7 @@
 package fanout
 
 import (
+	"slices"
 	"strconv"
 	"sync"
 
@@ -85,16 +86,12 @@ func (s *Server) onShared(g *shared, ev conn.RawEvent) {
 		return
 	}
 	members := g.snapshot()
-	m := decodeTyped(id, ev.Payload, ev.Version)
+	p, v := append([]byte(nil), ev.Payload...), ev.Version
 	for _, mb := range members {
-		if m != nil {
-			setReqID(m, mb.did)
-			mb.c.send(m)
-		} else {
-			sendGeneric(mb.c, id, ev.Payload, ev.Version, mb.did)
-		}
+		mb.c.later(len(p), func() { sendTranslated(mb.c, p, v, mb.did) })
 	}
-	if e, ok := m.(*wire.ErrMsg); ok && !isWarning(e.Code) {
+	var e wire.ErrMsg
+	if id == wire.InErrMsg && e.Decode(p, v) == nil && !isWarning(e.Code) {
 		// The gateway ended the request: so does every share of it.
 		s.mu.Lock()
 		for _, mb := range members {
@@ -151,7 +148,7 @@ func (s *Server) joinBars(c *client, did int, key conn.BarRequest) {
 	g.mu.Lock()
 	g.members[c] = did
 	if g.have {
-		g.sendBackfill(c, did)
+		g.sendBackfill(c, did, slices.Clone(g.bars))
 	}
 	g.mu.Unlock()
 	c.reqs[did] = &dreq{bars: g, kind: wire.OutReqHistoricalData}
@@ -168,14 +165,23 @@ func (s *Server) leaveBarsLocked(c *client, g *barGroup) {
 	}
 }
 
-// sendBackfill sends the group's series to one member (under g.mu).
-func (g *barGroup) sendBackfill(c *client, did int) {
-	if c.version >= wire.VersionHistoricalDataEnd {
-		c.send(&wire.HistoricalData{ReqID: did, Bars: g.bars})
-		c.send(&wire.HistoricalDataEnd{ReqID: did, Start: g.start, End: g.end})
-		return
-	}
-	c.send(&wire.HistoricalData{ReqID: did, Start: g.start, End: g.end, Bars: g.bars})
+// sendBackfill sends a copy of the group's series to one member (queued
+// under g.mu, so that it comes before any later update).
+func (g *barGroup) sendBackfill(c *client, did int, bars []wire.Bar) {
+	start, end := g.start, g.end
+	c.later(len(bars)*64, func() {
+		if c.version >= wire.VersionHistoricalDataEnd {
+			c.send(&wire.HistoricalData{ReqID: did, Bars: bars})
+			c.send(&wire.HistoricalDataEnd{ReqID: did, Start: start, End: end})
+			return
+		}
+		c.send(&wire.HistoricalData{ReqID: did, Start: start, End: end, Bars: bars})
+	})
+}
+
+// sendUpdate queues one bar update to a member (under g.mu).
+func sendUpdate(c *client, did int, b wire.Bar) {
+	c.later(64, func() { c.send(&wire.HistoricalDataUpdate{ReqID: did, Bar: b}) })
 }
 
 func (s *Server) onBars(g *barGroup, ev conn.BarEvent) {
@@ -189,8 +195,9 @@ func (s *Server) onBars(g *barGroup, ev conn.BarEvent) {
 				g.start = g.bars[0].Date
 			}
 			g.end = s.gatewayNow().Format("20060102 15:04:05")
+			bars := slices.Clone(g.bars)
 			for c, did := range g.members {
-				g.sendBackfill(c, did)
+				g.sendBackfill(c, did, bars)
 			}
 			return
 		}
@@ -206,7 +213,7 @@ func (s *Server) onBars(g *barGroup, ev conn.BarEvent) {
 			}
 			g.mergeLocked(b)
 			for c, did := range g.members {
-				c.send(&wire.HistoricalDataUpdate{ReqID: did, Bar: b})
+				sendUpdate(c, did, b)
 			}
 		}
 	case conn.BarUpdate:
@@ -217,7 +224,7 @@ func (s *Server) onBars(g *barGroup, ev conn.BarEvent) {
 		}
 		g.mergeLocked(ev.Bar)
 		for c, did := range g.members {
-			c.send(&wire.HistoricalDataUpdate{ReqID: did, Bar: ev.Bar})
+			sendUpdate(c, did, ev.Bar)
 		}
 	case conn.BarWarning, conn.BarError:
 		g.mu.Lock()
@@ -232,7 +239,8 @@ func (s *Server) onBars(g *barGroup, ev conn.BarEvent) {
 			}
 		}
 		for c, did := range g.members {
-			c.sendErr(did, ev.Code, ev.Text)
+			code, text := ev.Code, ev.Text
+			c.later(0, func() { c.sendErr(did, code, text) })
 		}
 		g.mu.Unlock()
 		if ev.Kind == conn.BarError {
@@ -439,12 +447,8 @@ func (s *Server) onTopic(id, v int, p []byte) {
 		clear(s.topics.members[t])
 	}
 	s.mu.Unlock()
-	m := decodeTyped(id, p, v)
+	p = append([]byte(nil), p...)
 	for _, c := range members {
-		if m != nil {
-			c.send(m)
-		} else {
-			sendGeneric(c, id, p, v, 0)
-		}
+		c.later(len(p), func() { sendTranslated(c, p, v, 0) })
 	}
 }
