@@ -448,3 +448,29 @@ func waitTick(t *testing.T, ch chan struct{}) {
 		t.Fatal("no bar update")
 	}
 }
+
+// The gateway's own outage (1100 … 1102 on a live socket) reaches each
+// client once, as the gateway sent it: not twice for the session's state
+// change and the notice behind it.
+func TestGatewayCodesPassOnce(t *testing.T) {
+	r := startRig(t, ibsim.Config{ServerVersion: 200}, fanout.Config{})
+	rc := dialRaw(t, r.fo.Addr(), 3, 193)
+	if err := r.sim.Inject(ibsim.Fault{Kind: "codes", Codes: []int{1100, 1102}, Gap: ibsim.Duration(100 * time.Millisecond)}); err != nil {
+		t.Fatal(err)
+	}
+	rc.waitErr(t, 1100)
+	rc.waitErr(t, 1102)
+	// A ping answered means everything sent before it has been read.
+	rc.send(t, &wire.ReqCurrentTime{})
+	var again []int
+	rc.waitFor(t, "CURRENT_TIME", func(id int, p []byte) bool {
+		var e wire.ErrMsg
+		if id == wire.InErrMsg && e.Decode(p, rc.version) == nil && (e.Code == 1100 || e.Code == 1102) {
+			again = append(again, e.Code)
+		}
+		return id == wire.InCurrentTime
+	})
+	if len(again) != 0 {
+		t.Errorf("codes sent again: %v", again)
+	}
+}
