@@ -87,10 +87,10 @@ func TestGenericTranslation(t *testing.T) {
 
 func TestGuessLibrary(t *testing.T) {
 	for h, want := range map[wire.Hello]string{
-		{Min: 157, Max: 178}:                     "ib_async",
-		{Min: 100, Max: 193}:                     "@stoqey/ib",
+		{Min: 157, Max: 178}:                      "ib_async",
+		{Min: 100, Max: 193}:                      "@stoqey/ib",
 		{Min: 100, Max: 187, Options: "+PACEAPI"}: "ibapi 10.30 +PACEAPI",
-		{Min: 120, Max: 150}:                     "v120..150",
+		{Min: 120, Max: 150}:                      "v120..150",
 	} {
 		if got := GuessLibrary(h); got != want {
 			t.Errorf("%+v: %q, want %q", h, got, want)
@@ -109,4 +109,3 @@ func TestCheckAddr(t *testing.T) {
 		t.Errorf("allow_remote: %v", err)
 	}
 }
-
