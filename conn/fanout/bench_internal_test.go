@@ -18,7 +18,7 @@ func BenchmarkTickFanout50(b *testing.B) {
 	s := &Server{quit: make(chan struct{})}
 	s.cfg.QueueLen = 1 << 20
 	s.cfg.defaults()
-	g := &shared{members: map[*client]int{}}
+	g := &shared{members: map[member]bool{}}
 	var clients []*client
 	var got sync.WaitGroup
 	for i := range 50 {
@@ -38,7 +38,7 @@ func BenchmarkTickFanout50(b *testing.B) {
 		s.wg.Add(2)
 		go c.writeLoop()
 		go c.workLoop()
-		g.members[c] = 100 + i
+		g.members[member{c, 100 + i}] = true
 		clients = append(clients, c)
 	}
 	payload := (&wire.TickPrice{ReqID: 1001, TickType: wire.TickLast, Price: 191.52, Size: 100}).AppendFields(nil, 200)

@@ -474,3 +474,40 @@ func TestGatewayCodesPassOnce(t *testing.T) {
 		t.Errorf("codes sent again: %v", again)
 	}
 }
+
+// One client holding the same line under two of its ids gets both, and
+// cancelling one leaves the other.
+func TestSameLineTwiceInOneClient(t *testing.T) {
+	r := startRig(t, ibsim.Config{ServerVersion: 200}, fanout.Config{})
+	c := dial(t, r.fo.Addr(), 4, 200)
+	a, b := make(chan struct{}, 1), make(chan struct{}, 1)
+	tick := func(ch chan struct{}) func(conn.TickEvent) {
+		return func(ev conn.TickEvent) {
+			if ev.Code == 0 {
+				select {
+				case ch <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}
+	c.RequestMarketData(1, aapl(), tick(a))
+	c.RequestMarketData(2, aapl(), tick(b))
+	waitTick(t, a)
+	waitTick(t, b)
+	if st := r.fo.Stats(); st.MarketDataLines != 1 {
+		t.Errorf("lines %d, want one shared", st.MarketDataLines)
+	}
+	c.CancelMarketData(1)
+	if _, err := c.Ping(context.Background()); err != nil { // the cancel has been read
+		t.Fatal(err)
+	}
+	select { // a tick already on its way
+	case <-b:
+	default:
+	}
+	waitTick(t, b)
+	if st := r.fo.Stats(); st.MarketDataLines != 1 {
+		t.Errorf("lines %d after one cancel", st.MarketDataLines)
+	}
+}

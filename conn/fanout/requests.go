@@ -381,17 +381,17 @@ func (s *Server) cancelReq(c *client, did int) {
 		return
 	}
 	delete(c.reqs, did)
-	s.endLocked(c, d)
+	s.endLocked(c, did, d)
 }
 
-func (s *Server) endLocked(c *client, d *dreq) {
+func (s *Server) endLocked(c *client, did int, d *dreq) {
 	switch {
 	case d.raw != nil:
 		d.raw.Cancel()
 	case d.shared != nil:
-		s.leaveSharedLocked(c, d.shared)
+		s.leaveSharedLocked(c, did, d.shared)
 	case d.bars != nil:
-		s.leaveBarsLocked(c, d.bars)
+		s.leaveBarsLocked(c, did, d.bars)
 	}
 }
 
@@ -404,7 +404,7 @@ func (s *Server) forget(c *client) {
 	}
 	for did, d := range c.reqs {
 		delete(c.reqs, did)
-		s.endLocked(c, d)
+		s.endLocked(c, did, d)
 	}
 	for t := range topicCount {
 		s.leaveTopicLocked(c, topic(t))

@@ -16,8 +16,8 @@ type shared struct {
 	line bool // counts against the market-data budget
 	sub  *conn.RawSub
 
-	mu      sync.Mutex // guards members; taken after s.mu
-	members map[*client]int
+	mu      sync.Mutex      // guards members; taken after s.mu
+	members map[member]bool // a client may hold the same line under two of its ids
 }
 
 func (s *Server) joinShared(c *client, did, kind int, key string, line bool, req conn.RawRequest) {
@@ -34,7 +34,7 @@ func (s *Server) joinShared(c *client, did, kind int, key string, line bool, req
 			c.sendErr(did, 101, textMaxTicker)
 			return
 		}
-		g = &shared{key: key, line: line, members: map[*client]int{}}
+		g = &shared{key: key, line: line, members: map[member]bool{}}
 		s.mkt[key] = g
 		if line {
 			s.lines++
@@ -42,15 +42,16 @@ func (s *Server) joinShared(c *client, did, kind int, key string, line bool, req
 		g.sub = s.sess.Raw(req, func(ev conn.RawEvent) { s.onShared(g, ev) })
 	}
 	g.mu.Lock()
-	g.members[c] = did
+	g.members[member{c, did}] = true
 	g.mu.Unlock()
 	c.reqs[did] = &dreq{shared: g, kind: kind}
 }
 
-// leaveSharedLocked takes c out of g; the last one out cancels upstream.
-func (s *Server) leaveSharedLocked(c *client, g *shared) {
+// leaveSharedLocked takes c's request did out of g; the last one out
+// cancels upstream.
+func (s *Server) leaveSharedLocked(c *client, did int, g *shared) {
 	g.mu.Lock()
-	delete(g.members, c)
+	delete(g.members, member{c, did})
 	empty := len(g.members) == 0
 	g.mu.Unlock()
 	if empty && s.mkt[g.key] == g {
@@ -71,8 +72,8 @@ func (g *shared) snapshot() []member {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	out := make([]member, 0, len(g.members))
-	for c, did := range g.members {
-		out = append(out, member{c, did})
+	for mb := range g.members {
+		out = append(out, mb)
 	}
 	return out
 }
@@ -119,7 +120,7 @@ type barGroup struct {
 	sub *conn.Subscription
 
 	mu      sync.Mutex // guards everything below; taken after s.mu
-	members map[*client]int
+	members map[member]bool
 	bars    []wire.Bar
 	have    bool
 	start   string
@@ -138,7 +139,7 @@ func (s *Server) joinBars(c *client, did int, key conn.BarRequest) {
 	}
 	g := s.bars[key]
 	if g == nil {
-		g = &barGroup{key: key, members: map[*client]int{}}
+		g = &barGroup{key: key, members: map[member]bool{}}
 		s.bars[key] = g
 		sub := s.sess.SubscribeBars(key, func(ev conn.BarEvent) { s.onBars(g, ev) })
 		g.mu.Lock()
@@ -146,7 +147,7 @@ func (s *Server) joinBars(c *client, did int, key conn.BarRequest) {
 		g.mu.Unlock()
 	}
 	g.mu.Lock()
-	g.members[c] = did
+	g.members[member{c, did}] = true
 	if g.have {
 		g.sendBackfill(c, did, slices.Clone(g.bars))
 	}
@@ -154,9 +155,9 @@ func (s *Server) joinBars(c *client, did int, key conn.BarRequest) {
 	c.reqs[did] = &dreq{bars: g, kind: wire.OutReqHistoricalData}
 }
 
-func (s *Server) leaveBarsLocked(c *client, g *barGroup) {
+func (s *Server) leaveBarsLocked(c *client, did int, g *barGroup) {
 	g.mu.Lock()
-	delete(g.members, c)
+	delete(g.members, member{c, did})
 	empty := len(g.members) == 0
 	g.mu.Unlock()
 	if empty && s.bars[g.key] == g {
@@ -196,7 +197,8 @@ func (s *Server) onBars(g *barGroup, ev conn.BarEvent) {
 			}
 			g.end = s.gatewayNow().Format("20060102 15:04:05")
 			bars := slices.Clone(g.bars)
-			for c, did := range g.members {
+			for mb := range g.members {
+				c, did := mb.c, mb.did
 				g.sendBackfill(c, did, bars)
 			}
 			return
@@ -212,7 +214,8 @@ func (s *Server) onBars(g *barGroup, ev conn.BarEvent) {
 				continue
 			}
 			g.mergeLocked(b)
-			for c, did := range g.members {
+			for mb := range g.members {
+				c, did := mb.c, mb.did
 				sendUpdate(c, did, b)
 			}
 		}
@@ -223,7 +226,8 @@ func (s *Server) onBars(g *barGroup, ev conn.BarEvent) {
 			return
 		}
 		g.mergeLocked(ev.Bar)
-		for c, did := range g.members {
+		for mb := range g.members {
+			c, did := mb.c, mb.did
 			sendUpdate(c, did, ev.Bar)
 		}
 	case conn.BarWarning, conn.BarError:
@@ -238,7 +242,8 @@ func (s *Server) onBars(g *barGroup, ev conn.BarEvent) {
 				return // an interruption: the session asks again by itself
 			}
 		}
-		for c, did := range g.members {
+		for mb := range g.members {
+			c, did := mb.c, mb.did
 			code, text := ev.Code, ev.Text
 			c.later(0, func() { c.sendErr(did, code, text) })
 		}
@@ -254,7 +259,8 @@ func (s *Server) dissolveBars(g *barGroup) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	g.mu.Lock()
-	for c, did := range g.members {
+	for mb := range g.members {
+		c, did := mb.c, mb.did
 		if d := c.reqs[did]; d != nil && d.bars == g {
 			delete(c.reqs, did)
 		}
