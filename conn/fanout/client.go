@@ -220,9 +220,9 @@ func (c *client) handshake(br *bufio.Reader, fr *wire.Reader) error {
 	if up == 0 {
 		return errNoVersion
 	}
-	v := min(h.Max, up)
-	if v < h.Min || v < wire.MinVersion {
-		return fmt.Errorf("client range v%d..%d, gateway session at %d", h.Min, h.Max, up)
+	v, err := wire.Negotiate(h, up)
+	if err != nil {
+		return err
 	}
 	c.version, c.hello, c.library = v, h, GuessLibrary(h)
 	c.sendRaw(wire.ServerHello{Version: v, Time: helloTime(c.s.gatewayNow())}.Append(nil))

@@ -113,9 +113,9 @@ func (c *client) readLoop() error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errHello, err)
 	}
-	v := min(h.Max, c.s.cfg.ServerVersion)
-	if v < h.Min || v < wire.MinVersion {
-		return fmt.Errorf("%w: client range v%d..%d, server max %d", errHello, h.Min, h.Max, c.s.cfg.ServerVersion)
+	v, err := wire.Negotiate(h, c.s.cfg.ServerVersion)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errHello, err)
 	}
 	c.version.Store(int32(v))
 	c.s.helloAnswered(c, h)

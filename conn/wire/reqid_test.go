@@ -70,3 +70,14 @@ func FuzzSetIntField(f *testing.F) {
 		}
 	})
 }
+
+func TestNegotiate(t *testing.T) {
+	for _, tt := range []struct{ lo, hi, server, want int }{
+		{100, 193, 200, 193}, {157, 178, 176, 176}, {177, 178, 176, 0}, {100, 225, 200, 200}, {100, 176, 178, 176}, {90, 99, 200, 0},
+	} {
+		got, err := Negotiate(Hello{Min: tt.lo, Max: tt.hi}, tt.server)
+		if got != tt.want || (err != nil) != (tt.want == 0) {
+			t.Errorf("v%d..%d against %d: %d %v, want %d", tt.lo, tt.hi, tt.server, got, err, tt.want)
+		}
+	}
+}
