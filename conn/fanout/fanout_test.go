@@ -296,9 +296,25 @@ func TestClientFaultsStayDownstream(t *testing.T) {
 		}
 	})
 	t.Run("stalled", func(t *testing.T) {
+		// The good client holds a month of minute bars (2.6 MB, asked upstream
+		// once); the stalled one asks for the same series three times and gets
+		// it from the fan-out's copy: more than the socket buffers hold, and
+		// nothing more for the session to carry.
+		req := conn.BarRequest{Contract: aapl(), Duration: "1 M", BarSize: "1 min", WhatToShow: "TRADES", FormatDate: 1, KeepUpToDate: true}
+		backfill := make(chan struct{}, 1)
+		good.RequestBars(50, req, func(ev conn.BarEvent) {
+			if ev.Kind == conn.BarBackfill {
+				select {
+				case backfill <- struct{}{}:
+				default:
+				}
+			}
+		})
+		waitTick(t, backfill)
 		rc := dialRaw(t, r.fo.Addr(), 4, 200)
-		for i, sym := range []string{"AAPL", "MSFT", "SPY", "QQQ"} { // about 10 MB: more than the socket buffers hold
-			rc.send(t, &wire.ReqHistoricalData{ReqID: i + 1, Contract: wire.Stock(sym), BarSize: "1 min", Duration: "1 M", WhatToShow: "TRADES", FormatDate: 1})
+		for i := range 3 {
+			rc.send(t, &wire.ReqHistoricalData{ReqID: i + 1, Contract: req.Contract, BarSize: req.BarSize, Duration: req.Duration,
+				WhatToShow: req.WhatToShow, FormatDate: req.FormatDate, KeepUpToDate: true})
 		}
 		// never read: the fan-out's write times out and it drops the client
 		ev := r.ev.waitFor(t, "disconnect of 4", func(e fanout.ClientEvent) bool { return e.ClientID == 4 && e.Action == "disconnected" })
