@@ -87,7 +87,7 @@ type workItem struct {
 
 // maxWorkBytes bounds what waits for one client's work goroutine; a client
 // that lets more pile up is dropped as slow.
-const maxWorkBytes = 64 << 20
+const maxWorkBytes = 32 << 20
 
 // later runs f on the client's work goroutine, in order; size is what f
 // holds (a copied payload), counted against maxWorkBytes.
