@@ -170,6 +170,7 @@ type Session struct {
 	exit      exitKind
 	farms     farmTable
 	competing bool // a competing live session (10197) holds the data on this connection
+	quotes    quoteSubs
 }
 
 // noSuchHostRetry is the least wait before resolving a host name that did
@@ -529,6 +530,7 @@ func (s *Session) dropClient(c *Client, cause Cause, err error) {
 	for _, sub := range s.activeSubs() {
 		sub.reqID, sub.awaiting = 0, false
 	}
+	s.forgetQuotes()
 	s.drainInbox(nil)
 }
 

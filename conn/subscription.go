@@ -155,6 +155,7 @@ func (s *Session) requeueAll(reason string) {
 		sub.stopRetry()
 		s.enqueue(sub, reason)
 	}
+	s.requeueQuotes()
 }
 
 func (sub *Subscription) stopRetry() {
@@ -173,6 +174,12 @@ func (s *Session) resubscribeAll(c *Client, code int) {
 			s.queueCancel(sub.reqID)
 		}
 		sub.reqID, sub.awaiting = 0, false
+	}
+	for _, q := range s.quotes.list {
+		if q.reqID != 0 {
+			s.queueQuoteCancel(q.reqID)
+			q.reqID = 0
+		}
 	}
 	s.open = 0
 	s.requeueAll(fmt.Sprintf("%d", code))
@@ -287,6 +294,9 @@ func (s *Session) pump() {
 		s.small.sent(sub, now)
 		sub.reqID, sub.awaiting, sub.sentOnce, sub.renewing = reqID, true, true, false
 		s.open++
+	}
+	if d := s.pumpQuotes(); d > 0 {
+		wait = minPositive(wait, d)
 	}
 	if wait > 0 {
 		s.pacer.Reset(wait)
