@@ -26,6 +26,7 @@ type Engine struct {
 	flood        *floodGuard
 	counts       counters
 	scanner      *sockets.Scanner
+	quotes       *quoteSet
 	span         int64 // a bar's length in seconds; 0 when unknown
 	once         bool  // RunOnce: one backfill per symbol, signals written at the end
 
@@ -95,6 +96,7 @@ func New(opts Options) (*Engine, error) {
 	cfg := opts.Session
 	cfg.Observer = e.observe
 	e.sess = conn.NewSession(cfg)
+	e.quotes = newQuoteSet(e.sess, opts.QuoteLines, e.onQuote)
 	if e.opts.ServerTime == nil {
 		e.opts.ServerTime = e.sess.ServerTime
 	}
@@ -132,6 +134,13 @@ func (e *Engine) startLocked() {
 		sym.mu.Lock()
 		sym.sub = sub
 		sym.mu.Unlock()
+	}
+	if !e.once {
+		watch := make([]wire.Contract, len(e.syms))
+		for i, sym := range e.syms {
+			watch[i] = e.request(sym.name).Contract
+		}
+		e.wantQuotes(quoteWatchlist, watch)
 	}
 	e.sess.Start()
 	if e.once {

@@ -95,6 +95,9 @@ type Options struct {
 	RestartWindows *calendar.RestartWindows
 	// IBCAddr is IBC's command server (host:port); "" turns the gateway menu off.
 	IBCAddr string
+	// QuoteLines bounds the market-data lines the quotes hold (watchlist
+	// first, then positions); default DefaultQuoteLines, IB's default budget.
+	QuoteLines int
 }
 
 const (
@@ -190,6 +193,9 @@ func (o *Options) normalize() error {
 	}
 	if o.SilentCheck <= 0 {
 		o.SilentCheck = time.Second
+	}
+	if o.QuoteLines <= 0 {
+		o.QuoteLines = DefaultQuoteLines
 	}
 	return nil
 }

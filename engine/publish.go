@@ -100,7 +100,9 @@ func (e *Engine) buildSnapshot() Snapshot {
 	updating := st.State == conn.Ready
 	for i, sym := range e.syms {
 		s.Symbols[i] = e.symbolRow(sym, updating)
+		s.Symbols[i].Quote, _ = e.quote(sym.name)
 	}
+	s.NoQuotes = e.quotes.missing()
 	e.mu.Lock()
 	s.Sockets = e.sock
 	e.mu.Unlock()

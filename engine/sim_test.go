@@ -205,8 +205,10 @@ func closedPort(t testing.TB) string {
 
 // waitSubscribed waits until the simulator streams n bar subscriptions to
 // one ready client, so that the next Advance pushes to every one of them.
+// Each watched symbol also holds a market-data line: n quotes on top.
 func waitSubscribed(t testing.TB, sim *ibsim.Server, n int) {
 	t.Helper()
+	n *= 2
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	err := sim.WaitFor(ctx, func(st ibsim.State) bool {
