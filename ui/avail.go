@@ -43,11 +43,17 @@ func (m Model) availability() map[keys.Action]string {
 		why[keys.Sort] = "no symbols"
 		why[keys.Refresh] = "no symbols"
 	}
+	if len(m.snap.Accounts) < 2 {
+		why[keys.NextAccount] = "one account"
+	}
+	if b := m.book(); b == nil || len(b.Positions) < 2 || m.positionsHeight() == 0 {
+		why[keys.SortPositions] = "no positions to sort"
+	}
 	switch m.mode {
 	case modeNormal:
 		why[keys.Confirm] = "no dialog open"
 		why[keys.Cancel] = "no dialog open"
-	case modeHelp, modePlanning, modeGateway:
+	case modeHelp, modePlanning, modeGateway, modeDetail, modeExecutions, modeOrders:
 		why[keys.Confirm] = "nothing to confirm"
 	case modeConfirm:
 		if m.plan.Empty() {

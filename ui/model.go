@@ -34,6 +34,9 @@ const (
 	modeFilter              // typing the log's filter
 	modeGateway             // the gateway (IBC) menu
 	modeGatewayConfirm      // one IBC command, asking for y
+	modeDetail              // a symbol's detail: chart, quote, position, crosses
+	modeExecutions          // today's executions of the account shown
+	modeOrders              // the open orders of the account shown
 )
 
 type focus int
@@ -106,6 +109,11 @@ type Model struct {
 	sticky     bool
 
 	why map[keys.Action]string // why an action cannot act now; absent = it can
+
+	acct     int   // the account shown: an index into snap.Accounts (clamped when drawn)
+	posSort  int   // the positions panel's order: an index into panels.PositionSorts
+	posOrder []int // indexes into the shown book's positions, sorted
+	detail   detailState
 
 	head, top, body, foot, small string
 }

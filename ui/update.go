@@ -33,7 +33,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.noteAlerts()
 		m.syncKeys()
 		m.renderAll()
+		if cmd := m.refreshDetail(); cmd != nil {
+			return m, tea.Batch(waitSnapshot(m.snaps), cmd)
+		}
 		return m, waitSnapshot(m.snaps)
+
+	case barsMsg:
+		return m.onBars(msg), nil
 
 	case ibcDoneMsg:
 		return m.ibcDone(msg).changed(), nil
@@ -134,6 +140,8 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m, cmd = m.gatewayKey(a, msg)
 	case modeGatewayConfirm:
 		m, cmd = m.gatewayConfirmKey(a)
+	case modeDetail, modeExecutions, modeOrders:
+		m = m.viewKey(a)
 	default:
 		m, cmd = m.normalKey(a, msg)
 	}
@@ -185,10 +193,21 @@ func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.scroll(-m.page())
 	case keys.PageDown:
 		m.scroll(m.page())
-	case keys.Open: // in the log (the table's is still to come)
+	case keys.Open:
+		if m.focus == focusTable {
+			return m.openDetail()
+		}
 		if len(m.evs) > 0 {
 			m.opened, m.mode, m.modalOff = m.evs[len(m.evs)-1-m.back], modeEvent, 0
 		}
+	case keys.Executions:
+		m.mode, m.modalOff = modeExecutions, 0
+	case keys.OpenOrders:
+		m.mode, m.modalOff = modeOrders, 0
+	case keys.NextAccount:
+		m = m.nextAccount()
+	case keys.SortPositions:
+		m = m.sortPositions()
 	case keys.Filter: // in the log
 		m.mode = modeFilter
 	case keys.NextPanel:
