@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strconv"
 
-
 	"github.com/robotui/robotui/engine"
 	"github.com/robotui/robotui/engine/account"
 	"github.com/robotui/robotui/ui/theme"
