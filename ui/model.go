@@ -44,6 +44,7 @@ type focus int
 const (
 	focusTable focus = iota
 	focusEvents
+	focusPositions // the positions panel: its keys are the table's
 )
 
 type statusKind int
@@ -113,6 +114,8 @@ type Model struct {
 	acct     int   // the account shown: an index into snap.Accounts (clamped when drawn)
 	posSort  int   // the positions panel's order: an index into panels.PositionSorts
 	posOrder []int // indexes into the shown book's positions, sorted
+	posCur   int   // the selected position: an index into posOrder
+	posOff   int   // the first position shown
 	detail   detailState
 
 	head, top, body, foot, small string

@@ -109,6 +109,9 @@ func (m *Model) renderBody() {
 	if m.width <= 0 || m.tooSmall() {
 		return
 	}
+	if m.focus == focusPositions && m.positionsHeight() == 0 {
+		m.focus = focusTable // the panel left for lack of room, or with the account data
+	}
 	w, h := m.width, m.bodyHeight()
 	lines, trade := m.tradeBody(w, h)
 	switch {

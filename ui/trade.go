@@ -77,7 +77,32 @@ func (m *Model) renderPositions(w int) []string {
 	b := m.book()
 	by := panels.PositionSorts[m.posSort%len(panels.PositionSorts)]
 	m.posOrder = panels.SortPositions(b.Positions, by, m.posOrder)
-	return panels.Positions(m.th, b, panels.PositionTable{Order: m.posOrder, SortBy: by}, w, h)
+	m.movePosition(0)
+	return panels.Positions(m.th, b, panels.PositionTable{Order: m.posOrder, SortBy: by, Cursor: m.posCur, Offset: m.posOff,
+		Focused: m.focus == focusPositions}, w, h)
+}
+
+// movePosition moves the positions panel's selection by d and keeps it in view.
+func (m *Model) movePosition(d int) {
+	n := len(m.posOrder)
+	rows := max(1, m.positionsHeight()-4)
+	m.posCur = min(max(0, m.posCur+d), max(0, n-1))
+	if m.posCur < m.posOff {
+		m.posOff = m.posCur
+	}
+	if m.posCur >= m.posOff+rows {
+		m.posOff = m.posCur - rows + 1
+	}
+	m.posOff = max(0, min(m.posOff, n-rows))
+}
+
+// openPositionDetail opens the detail of the selected position's symbol.
+func (m Model) openPositionDetail() (Model, tea.Cmd) {
+	b := m.book()
+	if b == nil || m.posCur >= len(m.posOrder) || m.posOrder[m.posCur] >= len(b.Positions) {
+		return m, nil
+	}
+	return m.openSymbol(b.Positions[m.posOrder[m.posCur]].Symbol)
 }
 
 // openDetail opens the selected symbol's detail and asks for its bars.
@@ -86,6 +111,12 @@ func (m Model) openDetail() (Model, tea.Cmd) {
 	if !ok {
 		return m, nil
 	}
+	return m.openSymbol(sym)
+}
+
+// openSymbol opens sym's detail and asks for its bars (none when it is not
+// on the watchlist: the detail then shows its position and quote alone).
+func (m Model) openSymbol(sym string) (Model, tea.Cmd) {
 	m.mode = modeDetail
 	m.detail = detailState{symbol: sym, seq: m.detail.seq + 1}
 	if r := m.detailRow(); r != nil {
@@ -142,6 +173,7 @@ func (m Model) viewKey(a keys.Action) Model {
 func (m Model) nextAccount() Model {
 	if n := len(m.snap.Accounts); n > 1 {
 		m.acct = (m.acctIndex() + 1) % n
+		m.posCur, m.posOff = 0, 0
 		m.setStatus(statusInfo, "account "+m.snap.Accounts[m.acct].Account)
 	}
 	return m

@@ -3,10 +3,12 @@ package ui
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
@@ -289,5 +291,50 @@ func TestMoneyFormats(t *testing.T) {
 		if got := panels.Signed(tt.v); got != tt.sgn {
 			t.Errorf("Signed(%v) = %q, want %q", tt.v, got, tt.sgn)
 		}
+	}
+}
+
+func TestPositionsPanelFocusScrollAndOpen(t *testing.T) {
+	f := newFake(t)
+	m := ready(t, f, 120, 40, buildSnapshot(10, withAccounts(40)))
+	m, _ = press(t, f, m, "tab")
+	if m.focus != focusPositions {
+		t.Fatalf("tab: focus %v, want the positions panel", m.focus)
+	}
+	rows := m.positionsHeight() - 4
+	if !strings.Contains(m.View(), "1-"+strconv.Itoa(rows)+" of 40") {
+		t.Fatalf("the panel does not say which rows it shows:\n%s", m.View())
+	}
+	m, _ = press(t, f, m, "G")
+	if m.posCur != 39 || !strings.Contains(m.View(), strconv.Itoa(40-rows+1)+"-40 of 40") {
+		t.Fatalf("G: cursor %d:\n%s", m.posCur, m.View())
+	}
+	checkFits(t, m.View(), 120, 40)
+	for range 5 { // TSLA, SYM009, SYM008, SPY, QQQ: up to POS039, off the watchlist
+		m, _ = press(t, f, m, "k")
+	}
+	want := "POS039"
+	if v := m.View(); !strings.Contains(v, "▸ POS039") {
+		t.Errorf("the selected position is not marked:\n%s", v)
+	}
+	m, cmd := press(t, f, m, "enter")
+	if m.mode != modeDetail || m.detail.symbol != want {
+		t.Fatalf("enter on a position: mode %v, symbol %q, want %q", m.mode, m.detail.symbol, want)
+	}
+	m, _ = step(t, f, m, run(t, cmd))
+	if v := m.View(); !strings.Contains(v, "not on the watchlist") || !strings.Contains(v, "Qty ") {
+		t.Errorf("a position off the watchlist: detail\n%s", v)
+	}
+	m, _ = press(t, f, m, "esc")
+	m, _ = press(t, f, m, "tab")
+	if m.focus != focusEvents {
+		t.Errorf("tab from the positions: focus %v, want the log", m.focus)
+	}
+	// Too small for the panel: the focus goes back to the table.
+	m, _ = press(t, f, m, "tab")
+	m, _ = press(t, f, m, "tab")
+	m, _ = step(t, f, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if m.focus != focusTable {
+		t.Errorf("the panel left: focus %v", m.focus)
 	}
 }

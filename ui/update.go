@@ -194,8 +194,11 @@ func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
 	case keys.PageDown:
 		m.scroll(m.page())
 	case keys.Open:
-		if m.focus == focusTable {
+		switch m.focus {
+		case focusTable:
 			return m.openDetail()
+		case focusPositions:
+			return m.openPositionDetail()
 		}
 		if len(m.evs) > 0 {
 			m.opened, m.mode, m.modalOff = m.evs[len(m.evs)-1-m.back], modeEvent, 0
@@ -211,9 +214,12 @@ func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
 	case keys.Filter: // in the log
 		m.mode = modeFilter
 	case keys.NextPanel:
-		if m.focus == focusTable {
+		switch {
+		case m.focus == focusTable && m.positionsHeight() > 0:
+			m.focus = focusPositions
+		case m.focus != focusEvents:
 			m.focus = focusEvents
-		} else {
+		default:
 			m.focus, m.back = focusTable, 0 // the log follows the newest again
 		}
 		m.scrollTable() // the table and the log trade height with the focus
@@ -248,12 +254,15 @@ func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
 }
 
 // scrollSpan is a move long enough to reach either end of the focused panel.
-func (m Model) scrollSpan() int { return len(m.order) + len(m.evs) }
+func (m Model) scrollSpan() int { return len(m.order) + len(m.evs) + len(m.posOrder) }
 
 // page is one screenful of the focused panel.
 func (m Model) page() int {
-	if m.focus == focusEvents {
+	switch m.focus {
+	case focusEvents:
 		return max(1, m.eventRows())
+	case focusPositions:
+		return max(1, m.positionsHeight()-4)
 	}
 	return max(1, m.tableRows())
 }
@@ -296,11 +305,14 @@ func (m Model) filterKey(msg tea.KeyMsg) Model {
 
 // scroll moves whatever has the focus.
 func (m *Model) scroll(d int) {
-	if m.focus == focusEvents {
+	switch m.focus {
+	case focusEvents:
 		m.scrollEvents(-d) // up goes back in time
-		return
+	case focusPositions:
+		m.movePosition(d)
+	default:
+		m.moveCursor(d)
 	}
-	m.moveCursor(d)
 }
 
 func (m Model) helpKey(a keys.Action) Model {

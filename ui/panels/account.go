@@ -170,9 +170,11 @@ func SortPositions(ps []account.Position, by string, dst []int) []int {
 
 // PositionTable is what the positions panel shows besides the book.
 type PositionTable struct {
-	Order  []int // indexes into Book.Positions in display order
-	Offset int   // position in Order of the first visible row
-	SortBy string
+	Order   []int // indexes into Book.Positions in display order
+	Cursor  int   // position in Order of the selected row (shown when Focused)
+	Offset  int   // position in Order of the first visible row
+	Focused bool  // the panel has the keyboard
+	SortBy  string
 }
 
 // PositionsHeight is the height the panel needs for n positions: borders,
@@ -211,6 +213,13 @@ func Positions(th *theme.Theme, b *account.Book, t PositionTable, w, h int) []st
 	}
 	for i := t.Offset; i < len(t.Order) && i < t.Offset+rows; i++ {
 		p := &b.Positions[t.Order[i]]
+		if t.Focused && i == t.Cursor {
+			body = append(body, NewLine(inner).Add(th.Selected, "▸ "+Pad(Clean(p.Symbol), c.symbol)+" "+PadLeft(Qty(p.Qty), c.qty)+" "+
+				PadLeft(Price(p.AvgCost), c.num)+" "+PadLeft(Price(p.MarketPrice), c.num)+" "+PadLeft(Money(p.MarketValue), c.num)+" "+
+				PadLeft(Signed(p.UnrealizedPnL), c.num)+" "+PadLeft(Signed(p.DailyPnL), c.num)+" "+
+				PadLeft(strconv.FormatFloat(p.PctNetLiq, 'f', 1, 64)+"%", c.pct)).String())
+			continue
+		}
 		l := NewLine(inner).Space(2)
 		l.Add(th.Bold, Pad(Clean(p.Symbol), c.symbol)).Space(1)
 		l.Add(SignPaint(th, p.Qty), PadLeft(Qty(p.Qty), c.qty)).Space(1)
@@ -245,7 +254,7 @@ func Positions(th *theme.Theme, b *account.Book, t PositionTable, w, h int) []st
 	if b.Stale {
 		title += " (stale)"
 	}
-	return Box(th, title, note, false, w, h, body)
+	return Box(th, title, note, t.Focused, w, h, body)
 }
 
 func markSort(name string, on bool) string {
