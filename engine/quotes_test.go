@@ -1,10 +1,12 @@
 package engine
 
 import (
+	"context"
 	"math"
 	"slices"
 	"testing"
 
+	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/conn/ibsim"
 	"github.com/robotui/robotui/conn/wire"
 )
@@ -69,4 +71,49 @@ func TestQuoteBudgetIsSharedAndDeduplicated(t *testing.T) {
 	if _, ok := e.quote("NVDA"); ok {
 		t.Error("NVDA still holds a line nobody wants")
 	}
+}
+
+// Lines held by another program on the account: the gateway refuses the
+// engine's request with 101, and the symbol is listed without a quote.
+func TestQuoteRefusedForWantOfLines(t *testing.T) {
+	sim := startSim(t, ibsim.Config{Addr: "127.0.0.1:0", Start: simStart})
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	other, err := conn.Dial(ctx, conn.Options{Addr: sim.Addr(), ClientID: 99})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	answered := make(chan struct{}, 99)
+	for i := range 99 { // all the simulator's 100 lines but one
+		err := other.RequestMarketData(i+1, wire.Stock("SPY"), func(ev conn.TickEvent) {
+			if ev.TickType == wire.TickClose && !ev.IsSize || ev.Code != 0 {
+				answered <- struct{}{}
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 99 {
+		select {
+		case <-answered:
+		case <-ctx.Done():
+			t.Fatal("the other client's lines were not answered")
+		}
+	}
+	e := startEngine(t, testOptions(sim.Addr(), []string{"AAPL", "MSFT"}, newRecorder()))
+	s := waitSnapshot(t, e, "a symbol without a line", func(s Snapshot) bool { return len(s.NoQuotes) == 1 })
+	got := s.NoQuotes[0]
+	if got != "AAPL" && got != "MSFT" {
+		t.Fatalf("NoQuotes %v", s.NoQuotes)
+	}
+	waitSnapshot(t, e, "the other symbol's quote", func(s Snapshot) bool {
+		for _, r := range s.Symbols {
+			if r.Symbol != got && r.Quote.Last > 0 {
+				return true
+			}
+		}
+		return false
+	})
 }
