@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -143,12 +144,18 @@ func (l *quoteLine) apply(ev conn.TickEvent) bool {
 	defer l.mu.Unlock()
 	q := &l.q
 	old := *q
-	price := max(ev.Price, 0) // IB's -1 is "no price"
+	price := ev.Price
+	if !(price > 0) || math.IsInf(price, 0) { // IB's -1 is "no price"; NaN and infinities are no price either
+		price = 0
+	}
 	switch {
 	case ev.IsSize:
 		switch ev.TickType {
 		case wire.TickVolume, tickDelayedVolume:
 			q.Volume = ev.Size
+			if !(q.Volume >= 0) || math.IsInf(q.Volume, 0) {
+				q.Volume = 0
+			}
 		}
 	case ev.TickType == wire.TickBid || ev.TickType == tickDelayedBid:
 		q.Bid = price

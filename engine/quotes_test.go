@@ -117,3 +117,33 @@ func TestQuoteRefusedForWantOfLines(t *testing.T) {
 		return false
 	})
 }
+
+func TestQuoteTicks(t *testing.T) {
+	var l quoteLine
+	steps := []struct {
+		ev      conn.TickEvent
+		changed bool
+	}{
+		{conn.TickEvent{TickType: wire.TickClose, Price: 100}, true},
+		{conn.TickEvent{TickType: wire.TickLast, Price: 102}, true},
+		{conn.TickEvent{TickType: wire.TickLast, Price: 102}, false}, // the same again
+		{conn.TickEvent{TickType: wire.TickBid, Price: -1}, false},   // IB's "no price"
+		{conn.TickEvent{TickType: wire.TickAsk, Price: math.NaN()}, false},
+		{conn.TickEvent{TickType: tickDelayedBid, Price: 101.9}, true},
+		{conn.TickEvent{TickType: tickDelayedAsk, Price: 102.1}, true},
+		{conn.TickEvent{TickType: wire.TickVolume, Size: 12345, IsSize: true}, true},
+		{conn.TickEvent{TickType: wire.TickVolume, Size: math.Inf(1), IsSize: true}, true},
+		{conn.TickEvent{Code: 10167, Text: "delayed"}, false},
+		{conn.TickEvent{Code: codeMaxTickers, Text: "max tickers"}, true},
+	}
+	for i, st := range steps {
+		if got := l.apply(st.ev); got != st.changed {
+			t.Errorf("step %d %+v: changed %v, want %v", i, st.ev, got, st.changed)
+		}
+	}
+	q := l.q
+	want := Quote{Bid: 101.9, Ask: 102.1, Last: 102, PrevClose: 100, Change: 2, ChangePct: 2, At: q.At}
+	if q != want || q.At.IsZero() {
+		t.Errorf("quote %+v, want %+v", q, want)
+	}
+}
