@@ -19,7 +19,8 @@ type QuoteSub struct {
 	handler  func(TickEvent)
 
 	// Owned by the session goroutine.
-	reqID int // id on the current connection; 0 when not sent on it
+	reqID int         // id on the current connection; 0 when not sent on it
+	retry *time.Timer // a pending retry after an interruption
 
 	mu        sync.Mutex
 	cancelled bool
@@ -67,8 +68,12 @@ type quoteSubs struct {
 
 // SubscribeQuotes registers a market-data subscription. h receives every
 // tick and error on the reader goroutine; it must be safe for concurrent use
-// and must not block. An error other than a warning ends the request on the
-// current connection (Refused says why); the next reconnect asks again.
+// and must not block. A refusal (no such security, no market-data
+// permission, 101: no lines left) ends the request on the current connection
+// (Refused says why) until the next reconnect or 1101/1102; any other error
+// (10197, 10182, ...) interrupts it, and it is asked again after
+// Config.RetryDelay. A market-data farm back from broken has every quote
+// asked again, as bars are.
 func (s *Session) SubscribeQuotes(c wire.Contract, h func(TickEvent)) *QuoteSub {
 	q := &QuoteSub{s: s, contract: c, handler: h}
 	s.do(func() {
@@ -92,14 +97,50 @@ func (s *Session) requeueQuotes() {
 	s.quotes.queue = append(s.quotes.queue[:0], s.quotes.list...)
 	s.mu.Unlock()
 	for _, q := range s.quotes.queue {
+		q.stopRetry()
 		q.setRefused("")
 	}
+}
+
+// renewQuotes cancels and re-requests every open quote on the same
+// connection: a market-data farm back from broken does not resume them.
+func (s *Session) renewQuotes() {
+	for _, q := range s.quotes.list {
+		if q.reqID != 0 && !slices.Contains(s.quotes.queue, q) {
+			s.queueQuoteCancel(q.reqID)
+			q.reqID = 0
+			s.quotes.queue = append(s.quotes.queue, q)
+		}
+	}
+}
+
+func (q *QuoteSub) stopRetry() {
+	if q.retry != nil {
+		q.retry.Stop()
+		q.retry = nil
+	}
+}
+
+// retryQuote asks for q again after Config.RetryDelay unless a reconnect
+// or 1101/1102 does first.
+func (s *Session) retryQuote(q *QuoteSub) {
+	q.stopRetry()
+	q.retry = time.AfterFunc(s.cfg.RetryDelay, func() {
+		s.do(func() {
+			q.retry = nil
+			if s.client != nil && q.reqID == 0 && !q.isCancelled() && !slices.Contains(s.quotes.queue, q) {
+				s.quotes.queue = append(s.quotes.queue, q)
+				s.pump()
+			}
+		})
+	})
 }
 
 // forgetQuotes drops what was sent on a connection that has gone.
 func (s *Session) forgetQuotes() {
 	for _, q := range s.quotes.list {
 		q.reqID = 0
+		q.stopRetry()
 	}
 	s.quotes.queue = s.quotes.queue[:0]
 	s.quotes.cancels = nil
@@ -113,6 +154,7 @@ func (s *Session) queueQuoteCancel(reqID int) {
 }
 
 func (s *Session) cancelQuote(q *QuoteSub) {
+	q.stopRetry()
 	if q.reqID != 0 {
 		s.queueQuoteCancel(q.reqID)
 		q.reqID = 0
@@ -156,23 +198,37 @@ func (s *Session) pumpQuotes() time.Duration {
 }
 
 // deliverTicks wraps the subscriber's handler for one request on one
-// connection: a refusal ends the request there.
+// connection: an error ends the request there, and one that is no refusal
+// has it asked again later.
 func (s *Session) deliverTicks(q *QuoteSub, reqID int) func(TickEvent) {
 	return func(ev TickEvent) {
+		ev.ReqID = reqID
 		if ev.Code != 0 && !isWarning(ev.Code) {
-			q.setRefused(errorText(ev.Code, ev.Text))
+			refused := isRefusal(ev.Code, ev.Text) || ev.Code == codeMaxTickers
+			if refused {
+				q.setRefused(errorText(ev.Code, ev.Text))
+			}
 			s.do(func() {
-				if q.reqID == reqID {
-					if s.client != nil {
-						s.client.unroute(reqID)
-					}
-					q.reqID = 0
+				if q.reqID != reqID {
+					return // an answer for a request this connection no longer has
+				}
+				if s.client != nil {
+					s.client.unroute(reqID)
+				}
+				q.reqID = 0
+				// A 10197 here does not degrade the session: only a bar
+				// backfill answered would end that.
+				if !refused && !q.isCancelled() {
+					s.retryQuote(q)
 				}
 			})
 		}
 		q.handler(ev)
 	}
 }
+
+// codeMaxTickers is IB's 101: every market-data line of the account is taken.
+const codeMaxTickers = 101
 
 func errorText(code int, text string) string {
 	return strconv.Itoa(code) + " " + text

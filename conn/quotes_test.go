@@ -108,3 +108,41 @@ func TestQuoteRefusalAndCancel(t *testing.T) {
 		t.Errorf("contract %+v", q.Contract())
 	}
 }
+
+func TestQuotesAskedAgainAfterFarmFlapAndCompetingSession(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault ibsim.Fault
+	}{
+		// The farm's live updates stop until re-requested: its OK has them asked again.
+		{name: "farm flap", fault: ibsim.Fault{Kind: "farm_flap", Farm: "usfarm", For: ibsim.Duration(50 * time.Millisecond)}},
+		// 10197 interrupts the request: asked again after RetryDelay.
+		{name: "competing session", fault: ibsim.Fault{Kind: "competing_session", For: ibsim.Duration(50 * time.Millisecond)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sim, s, _, _ := readyWithBars(t, ibsim.Config{}, func(c *Config) { c.RetryDelay = 100 * time.Millisecond })
+			ticks := newTickCollector()
+			q := s.SubscribeQuotes(wire.Stock("MSFT"), ticks.handle)
+			if tt.name == "competing session" {
+				// The fault answers requests made while it lasts: start it first.
+				q.Cancel()
+				if err := sim.Inject(tt.fault); err != nil {
+					t.Fatal(err)
+				}
+				q = s.SubscribeQuotes(wire.Stock("MSFT"), ticks.handle)
+				ticks.wait(t, "10197", 5*time.Second, func(_ int, codes []int) bool { return len(codes) == 1 && codes[0] == 10197 })
+				ticks.wait(t, "the quote asked again", 5*time.Second, func(n int, _ []int) bool { return n == 1 })
+				return
+			}
+			ticks.wait(t, "the first quote", 5*time.Second, func(n int, _ []int) bool { return n == 1 })
+			if err := sim.Inject(tt.fault); err != nil {
+				t.Fatal(err)
+			}
+			ticks.wait(t, "the quote asked again", 5*time.Second, func(n int, _ []int) bool { return n == 2 })
+			if why := q.Refused(); why != "" {
+				t.Errorf("refused: %s", why)
+			}
+		})
+	}
+}

@@ -121,6 +121,7 @@ type TickEvent struct {
 	IsSize   bool // a TICK_SIZE
 	Code     int  // an error for this request when non-zero
 	Text     string
+	ReqID    int // the request's id on its connection (set for a QuoteSub's handler)
 }
 
 // RequestMarketData subscribes to streaming ticks under reqID.

@@ -206,6 +206,7 @@ func (s *Session) renewLive(reason string) {
 			s.renew(sub, reason)
 		}
 	}
+	s.renewQuotes()
 	s.pump()
 }
 

@@ -29,6 +29,7 @@ type quoteSet struct {
 	sess   *conn.Session
 	budget int
 	onTick func(refused bool) // a quote changed, or the gateway refused one for want of lines
+	onErr  func(code, reqID int, text, symbol string)
 
 	mu     sync.Mutex
 	owners map[string][]wire.Contract
@@ -44,8 +45,8 @@ type quoteLine struct {
 	q  Quote
 }
 
-func newQuoteSet(sess *conn.Session, budget int, onTick func(refused bool)) *quoteSet {
-	return &quoteSet{sess: sess, budget: budget, onTick: onTick,
+func newQuoteSet(sess *conn.Session, budget int, onTick func(refused bool), onErr func(code, reqID int, text, symbol string)) *quoteSet {
+	return &quoteSet{sess: sess, budget: budget, onTick: onTick, onErr: onErr,
 		owners: make(map[string][]wire.Contract), lines: make(map[string]*quoteLine)}
 }
 
@@ -99,6 +100,9 @@ func (qs *quoteSet) want(owner string, contracts []wire.Contract) {
 		}
 		l := &quoteLine{}
 		l.sub = qs.sess.SubscribeQuotes(keep[sym], func(ev conn.TickEvent) {
+			if ev.Code != 0 {
+				qs.onErr(ev.Code, ev.ReqID, ev.Text, sym)
+			}
 			if l.apply(ev) {
 				qs.onTick(ev.Code != 0)
 			}

@@ -102,7 +102,9 @@ func TestQuoteRefusedForWantOfLines(t *testing.T) {
 			t.Fatal("the other client's lines were not answered")
 		}
 	}
-	e := startEngine(t, testOptions(sim.Addr(), []string{"AAPL", "MSFT"}, newRecorder()))
+	rec := newRecorder()
+	e := startEngine(t, testOptions(sim.Addr(), []string{"AAPL", "MSFT"}, rec))
+	rec.waitCount(t, "the 101 logged", "ib.error", 1, func(r record) bool { return r.attrs["code"] == int64(101) && r.attrs["symbol"] != nil })
 	s := waitSnapshot(t, e, "a symbol without a line", func(s Snapshot) bool { return len(s.NoQuotes) == 1 })
 	got := s.NoQuotes[0]
 	if got != "AAPL" && got != "MSFT" {
