@@ -133,6 +133,9 @@ func TestQuotesAskedAgainAfterFarmFlapAndCompetingSession(t *testing.T) {
 				q = s.SubscribeQuotes(wire.Stock("MSFT"), ticks.handle)
 				ticks.wait(t, "10197", 5*time.Second, func(_ int, codes []int) bool { return len(codes) == 1 && codes[0] == 10197 })
 				ticks.wait(t, "the quote asked again", 5*time.Second, func(n int, _ []int) bool { return n == 1 })
+				if why := q.Refused(); why != "" {
+					t.Errorf("an interruption left it refused: %s", why)
+				}
 				return
 			}
 			ticks.wait(t, "the first quote", 5*time.Second, func(n int, _ []int) bool { return n == 1 })

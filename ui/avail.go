@@ -47,7 +47,7 @@ func (m Model) availability() map[keys.Action]string {
 		why[keys.NextAccount] = "one account"
 	}
 	if b := m.book(); b == nil || len(b.Positions) < 2 || m.positionsHeight() == 0 {
-		why[keys.SortPositions] = "no positions to sort"
+		why[keys.PosSort] = "no positions to sort"
 	}
 	switch m.mode {
 	case modeNormal:

@@ -209,7 +209,7 @@ func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.mode, m.modalOff = modeOrders, 0
 	case keys.NextAccount:
 		m = m.nextAccount()
-	case keys.SortPositions:
+	case keys.PosSort:
 		m = m.sortPositions()
 	case keys.Filter: // in the log
 		m.mode = modeFilter

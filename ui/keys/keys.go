@@ -24,30 +24,30 @@ type Action string
 
 // The actions.
 const (
-	Reconnect     Action = "reconnect"
-	KillZombies   Action = "kill_zombies"
-	Faults        Action = "faults"
-	GatewayMenu   Action = "gateway_menu"
-	Up            Action = "up"
-	Down          Action = "down"
-	Top           Action = "top"
-	Bottom        Action = "bottom"
-	PageUp        Action = "page_up"
-	PageDown      Action = "page_down"
-	NextPanel     Action = "next_panel"
-	Sort          Action = "sort"
-	Filter        Action = "filter"
-	Refresh       Action = "refresh"
-	Open          Action = "open"
-	History       Action = "history"
-	Executions    Action = "executions"
-	OpenOrders    Action = "open_orders"
-	NextAccount   Action = "next_account"
-	SortPositions Action = "sort_positions"
-	Confirm       Action = "confirm"
-	Cancel        Action = "cancel"
-	Help          Action = "help"
-	Quit          Action = "quit"
+	Reconnect   Action = "reconnect"
+	KillZombies Action = "kill_zombies"
+	Faults      Action = "faults"
+	GatewayMenu Action = "gateway_menu"
+	Up          Action = "up"
+	Down        Action = "down"
+	Top         Action = "top"
+	Bottom      Action = "bottom"
+	PageUp      Action = "page_up"
+	PageDown    Action = "page_down"
+	NextPanel   Action = "next_panel"
+	Sort        Action = "sort"
+	Filter      Action = "filter"
+	Refresh     Action = "refresh"
+	Open        Action = "open"
+	History     Action = "history"
+	Executions  Action = "executions"
+	OpenOrders  Action = "open_orders"
+	NextAccount Action = "next_account"
+	PosSort     Action = "sort_positions"
+	Confirm     Action = "confirm"
+	Cancel      Action = "cancel"
+	Help        Action = "help"
+	Quit        Action = "quit"
 )
 
 // Scope is where a key acts: a set of the console's contexts. A key may
@@ -122,7 +122,7 @@ var Defs = [...]Def{
 	{Action: Executions, Keys: []string{"e"}, Desc: "executions", Scope: Main, Group: groupViews},
 	{Action: OpenOrders, Keys: []string{"o"}, Desc: "open orders", Scope: Main, Group: groupViews},
 	{Action: NextAccount, Keys: []string{"a"}, Desc: "next account", Scope: Main, Group: groupViews},
-	{Action: SortPositions, Keys: []string{"p"}, Desc: "sort positions", Scope: Main, Group: groupViews},
+	{Action: PosSort, Keys: []string{"p"}, Desc: "sort positions", Scope: Main, Group: groupViews},
 }
 
 // Actions lists every action, in table order.
