@@ -96,7 +96,7 @@ func New(opts Options) (*Engine, error) {
 	cfg := opts.Session
 	cfg.Observer = e.observe
 	e.sess = conn.NewSession(cfg)
-	e.quotes = newQuoteSet(e.sess, opts.QuoteLines, e.onQuote, e.ibError)
+	e.quotes = newQuoteSet(e.sess, opts.QuoteLines, e.onQuote, e.onQuoteError)
 	if e.opts.ServerTime == nil {
 		e.opts.ServerTime = e.sess.ServerTime
 	}

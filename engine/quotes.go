@@ -221,3 +221,12 @@ func (e *Engine) onQuote(refused bool) {
 	}
 	e.quiet.Store(true)
 }
+
+// onQuoteError writes a quote request's error as an ib.error event, except
+// a watchlist symbol's 200: its bar request has said so already.
+func (e *Engine) onQuoteError(code, reqID int, text, symbol string) {
+	if code == 200 && e.bySymbol[symbol] != nil {
+		return
+	}
+	e.ibError(code, reqID, text, symbol)
+}
