@@ -13,34 +13,34 @@ import (
 
 // Money is an amount with thousands separators and cents: "1,234,567.89",
 // "-12.50"; non-finite values are a dash.
-func Money(v float64) string {
+func Money(v float64) string { return money(v, false) }
+
+// Signed is Money with a "+" on gains: P&L figures.
+func Signed(v float64) string { return money(v, true) }
+
+// money formats v in one allocation (500 positions have three figures each).
+func money(v float64, plus bool) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "—"
 	}
-	s := strconv.FormatFloat(math.Abs(v), 'f', 2, 64)
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if v < 0 && s != "0.00" {
-		b.WriteByte('-')
+	var num [32]byte
+	digits := strconv.AppendFloat(num[:0], math.Abs(v), 'f', 2, 64)
+	intLen := len(digits) - 3 // "1234567" of "1234567.89"
+	var out [48]byte
+	b := out[:0]
+	switch zero := string(digits) == "0.00"; {
+	case v < 0 && !zero:
+		b = append(b, '-')
+	case v > 0 && !zero && plus:
+		b = append(b, '+')
 	}
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
+	for i := 0; i < intLen; i++ {
+		if i > 0 && (intLen-i)%3 == 0 {
+			b = append(b, ',')
 		}
-		b.WriteRune(r)
+		b = append(b, digits[i])
 	}
-	b.WriteByte('.')
-	b.WriteString(frac)
-	return b.String()
-}
-
-// Signed is Money with a "+" on gains: P&L figures.
-func Signed(v float64) string {
-	s := Money(v)
-	if v > 0 && s != "0.00" {
-		return "+" + s
-	}
-	return s
+	return string(append(b, digits[intLen:]...))
 }
 
 // Qty is a position size: whole numbers without decimals, fractions with up
@@ -222,12 +222,12 @@ func Positions(th *theme.Theme, b *account.Book, t PositionTable, w, h int) []st
 		}
 		l := NewLine(inner).Space(2)
 		l.Add(th.Bold, Pad(Clean(p.Symbol), c.symbol)).Space(1)
-		l.Add(SignPaint(th, p.Qty), PadLeft(Qty(p.Qty), c.qty)).Space(1)
-		l.Add(th.Normal, PadLeft(Price(p.AvgCost), c.num)).Space(1)
-		l.Add(th.Normal, PadLeft(Price(p.MarketPrice), c.num)).Space(1)
-		l.Add(th.Normal, PadLeft(Money(p.MarketValue), c.num)).Space(1)
-		l.Add(SignPaint(th, p.UnrealizedPnL), PadLeft(Signed(p.UnrealizedPnL), c.num)).Space(1)
-		l.Add(SignPaint(th, p.DailyPnL), PadLeft(Signed(p.DailyPnL), c.num)).Space(1)
+		right(l, SignPaint(th, p.Qty), Qty(p.Qty), c.qty)
+		right(l, th.Normal, Price(p.AvgCost), c.num)
+		right(l, th.Normal, Price(p.MarketPrice), c.num)
+		right(l, th.Normal, Money(p.MarketValue), c.num)
+		right(l, SignPaint(th, p.UnrealizedPnL), Signed(p.UnrealizedPnL), c.num)
+		right(l, SignPaint(th, p.DailyPnL), Signed(p.DailyPnL), c.num)
 		l.Add(th.Muted, PadLeft(strconv.FormatFloat(p.PctNetLiq, 'f', 1, 64)+"%", c.pct))
 		body = append(body, l.String())
 	}
@@ -255,6 +255,15 @@ func Positions(th *theme.Theme, b *account.Book, t PositionTable, w, h int) []st
 		title += " (stale)"
 	}
 	return Box(th, title, note, t.Focused, w, h, body)
+}
+
+// right adds s right-aligned in n cells and a blank: PadLeft without
+// building the padded string (500 rows of them add up).
+func right(l *Line, p theme.Paint, s string, n int) {
+	if w := Width(s); w < n {
+		l.Space(n - w)
+	}
+	l.Add(p, s).Space(1)
 }
 
 func markSort(name string, on bool) string {
