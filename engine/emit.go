@@ -46,10 +46,6 @@ func (e *Engine) onState(v conn.StateChange) {
 	}
 	// Closed and ready are always said: a shutdown and a recovery must show.
 	logged, held := e.flood.stateLine(v.State == conn.Closed || v.State == conn.Ready)
-	if !logged {
-		e.counts.suppressed.Add(1)
-		return
-	}
 	reason, detail := v.Cause.Phrase(), errText(v.Err)
 	attrs := []slog.Attr{
 		slog.String("state", v.State.String()),
@@ -71,6 +67,11 @@ func (e *Engine) onState(v conn.StateChange) {
 		if in, _, _ := e.expected(e.gatewayTime()); in {
 			attrs = append(attrs, slog.Bool("expected", true))
 		}
+	}
+	if !logged {
+		e.counts.suppressed.Add(1)
+		e.events.record(v.At, level, EventConnState, attrs...) // the journal keeps every change
+		return
 	}
 	if held > 0 {
 		attrs = append(attrs, slog.Int("suppressed", held)) // state lines left out before this one

@@ -84,6 +84,9 @@ func New(opts Options) (*Engine, error) {
 		stopAux:      make(chan struct{}),
 		stopLog:      make(chan struct{}),
 	}
+	if opts.Journal != nil {
+		e.events.tap = opts.Journal.Event
+	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.dateLoc.Store(e.loc)
 	e.span = barSeconds(opts.Bars.BarSize)

@@ -95,6 +95,9 @@ type Options struct {
 	RestartWindows *calendar.RestartWindows
 	// IBCAddr is IBC's command server (host:port); "" turns the gateway menu off.
 	IBCAddr string
+	// Journal records every event and closed bar and fills the series at
+	// Start (a warm start); nil: no journal.
+	Journal Journal
 }
 
 const (

@@ -87,6 +87,7 @@ func (e *Engine) buildSnapshot() Snapshot {
 		Events:    e.events.lines(),
 		Sim:       e.opts.Sim,
 		Farms:     st.Farms,
+		Journal:   e.journalStatus(),
 	}
 	if e.opts.Faults != nil {
 		s.Faults = e.opts.Faults.ActiveFaults()

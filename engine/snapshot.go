@@ -26,6 +26,7 @@ type Snapshot struct {
 	Counters  Counters
 	Accounts  []account.Book // one per managed account, in the gateway's order
 	NoQuotes  []string       // symbols left without quotes by the 100-line market-data budget
+	Journal   JournalStatus  // the journal's health; zero without one
 }
 
 // ConnInfo is the session's state.

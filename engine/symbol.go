@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"log/slog"
+	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -110,6 +112,10 @@ func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
 		recs = append(recs, toRec(t, &bars[i]))
 	}
 	var out []SignalRecord
+	from := int64(math.MaxInt64)
+	for i := range recs {
+		from = min(from, recs[i].t)
+	}
 	sym.mu.Lock()
 	first := !sym.ser.judged
 	sym.ser.merge(recs)
@@ -131,7 +137,9 @@ func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
 	sym.errText = ""
 	out = e.keepSignals(sym, out)
 	sym.badDates += uint64(skipped)
+	stored := e.closedSince(sym, from)
 	sym.mu.Unlock()
+	e.recordBars(sym.name, stored)
 	if bad != nil {
 		e.events.add(time.Now(), slog.LevelWarn, EventBars, fmt.Sprintf("%s: %d bars skipped: %v", sym.name, skipped, bad),
 			slog.String("symbol", sym.name), slog.Int("skipped", skipped), slog.String("error", bad.Error()))
@@ -154,6 +162,7 @@ func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) bool {
 		return false
 	}
 	var out []SignalRecord
+	var closedBars []Bar
 	now := time.Now()
 	sym.mu.Lock()
 	gap, resumed := sym.resumed(now)
@@ -165,6 +174,7 @@ func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) bool {
 	sym.ser.judge(func(b *barRec) {
 		sym.note(b)
 		out = append(out, b.record())
+		closedBars = append(closedBars, b.bar())
 	})
 	if first && len(out) > 1 {
 		out = out[len(out)-1:]
@@ -172,6 +182,7 @@ func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) bool {
 	closed := len(out) > 0
 	out = e.keepSignals(sym, out)
 	sym.mu.Unlock()
+	e.recordBars(sym.name, closedBars)
 	if resumed {
 		e.emitResumed(sym.name, gap)
 		e.markDirty()
@@ -245,17 +256,35 @@ func (e *Engine) closeElapsedBars() {
 	}
 	for _, sym := range e.syms {
 		var out []SignalRecord
+		var closedBars []Bar
 		sym.mu.Lock()
 		if sym.ser.judged && time.Since(sym.lastData) >= quietBeforeClose && sym.ser.closeIfOver(now.Unix()) {
 			sym.ser.judge(func(b *barRec) {
 				sym.note(b)
 				out = append(out, b.record())
+				closedBars = append(closedBars, b.bar())
 			})
 			out = e.keepSignals(sym, out)
 		}
 		sym.mu.Unlock()
+		e.recordBars(sym.name, closedBars)
 		if len(out) > 0 {
 			e.emitSignals(sym.name, out)
 		}
 	}
+}
+
+// closedSince returns the series' closed bars that start at or after from,
+// for the journal (nil without one). Called with sym.mu held.
+func (e *Engine) closedSince(sym *symbolState, from int64) []Bar {
+	if e.opts.Journal == nil || e.once {
+		return nil
+	}
+	n := sym.ser.closedCount()
+	i, _ := slices.BinarySearchFunc(sym.ser.bars[:n], from, func(b barRec, t int64) int { return cmp.Compare(b.t, t) })
+	out := make([]Bar, 0, n-i)
+	for ; i < n; i++ {
+		out = append(out, sym.ser.bars[i].bar())
+	}
+	return out
 }

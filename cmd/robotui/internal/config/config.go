@@ -25,6 +25,7 @@ type Config struct {
 	Sim       Sim       `toml:"sim"`
 	Alerts    Alerts    `toml:"alerts"`
 	IBC       IBC       `toml:"ibc"`
+	Journal   Journal   `toml:"journal"`
 	// Keys binds actions (ui/keys' table names them) to Bubble Tea key names ("q", "ctrl+c",
 	// "up", "tab", "esc", ...). Defaults and rules come from that table.
 	Keys map[string][]string `toml:"keys"`
@@ -127,6 +128,17 @@ type Data struct {
 	SilentAfter time.Duration `toml:"silent_after"`
 }
 
+// Journal is the SQLite journal of events and bars (engine/journal): `robotui report`, the
+// History view and the warm start read it.
+type Journal struct {
+	// Path of the journal file. Default "": $XDG_STATE_HOME/robotui/journal.db. --no-journal turns it off.
+	Path string `toml:"path"`
+	// Retention: rows older than this are deleted. Default 720h (30 days); at least 1h.
+	Retention time.Duration `toml:"retention"`
+	// MaxSize caps the file ("200MB"; KB, MB, GB); beyond it the oldest rows go. Default "200MB"; at least "1MB".
+	MaxSize string `toml:"max_size"`
+}
+
 // Strategy is the moving-average crossover computed on closed bars.
 type Strategy struct {
 	// Fast SMA period in bars, >= 1 and < Slow. Default 10.
@@ -198,6 +210,7 @@ func Defaults() Config {
 		API:      API{Addr: "", AllowRemote: false, TokenFile: ""},
 		Sim:      Sim{Seed: 1, Speed: 1.0, ServerVersion: 178, Start: ""},
 		Alerts:   defaultAlerts(),
+		Journal:  Journal{Path: "", Retention: 30 * 24 * time.Hour, MaxSize: "200MB"},
 		Keys:     keys.DefaultBindings(),
 	}
 }
