@@ -159,6 +159,7 @@ type Session struct {
 	backoff   backoff
 	idOffset  int
 	misses    int
+	readyAt   time.Time // when the current connection became ready (session goroutine)
 	queue     []*Subscription
 	cancels   []int // cancels waiting for the pacer
 	dialing   bool  // a Dial is under way
@@ -421,6 +422,7 @@ func (s *Session) dial() (*Client, error) {
 func (s *Session) serve(c *Client) (Cause, error) {
 	s.client = c
 	s.misses = 0
+	s.readyAt = time.Now()
 	s.mu.Lock()
 	s.st.ServerVersion, s.st.Accounts, s.st.ConnTime = c.ServerVersion(), c.Accounts(), c.ConnTime()
 	s.st.LocalAddr = c.LocalAddr().String()

@@ -131,7 +131,11 @@ func (e *Engine) startLocked() {
 	e.events.keep(EventLine{At: time.Now(), Level: slog.LevelInfo, Name: "watchlist",
 		Text: fmt.Sprintf("%d symbols of %s bars: IB's pacing lets the first backfill take no less than %s", len(e.syms), e.opts.Bars.BarSize, paced.Round(time.Second))})
 	for _, sym := range e.syms {
-		sub := e.sess.SubscribeBars(e.request(sym.name), func(ev conn.BarEvent) { e.onBars(sym, ev) })
+		req := e.request(sym.name)
+		if from, ok := e.warmStart(sym); ok {
+			req.WarmFrom = from
+		}
+		sub := e.sess.SubscribeBars(req, func(ev conn.BarEvent) { e.onBars(sym, ev) })
 		sym.mu.Lock()
 		sym.sub = sub
 		sym.mu.Unlock()

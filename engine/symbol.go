@@ -35,6 +35,7 @@ type symbolState struct {
 	badDates  uint64
 	warnText  string // the newest warning about the request (10167, 2174, ...), until it is sent again
 
+	warmFrom    int64     // a warm start's newest stored bar (Unix s) until the first backfill; 0 otherwise
 	lastUpdate  time.Time // when a live update last arrived (our clock)
 	silent      bool      // the data watch found it silent; a live update ends it
 	silentSince time.Time
@@ -117,6 +118,10 @@ func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
 		from = min(from, recs[i].t)
 	}
 	sym.mu.Lock()
+	// A warm start's backfill must reach back to the newest stored bar; one that does not (the gateway's clock misjudged) leaves a hole, so the whole span is asked again.
+	hole := sym.warmFrom != 0 && len(recs) > 0 && from > sym.warmFrom
+	sym.warmFrom = 0
+	sub := sym.sub
 	first := !sym.ser.judged
 	sym.ser.merge(recs)
 	if now, ok := e.opts.ServerTime(); ok {
@@ -140,6 +145,11 @@ func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
 	stored := e.closedSince(sym, from)
 	sym.mu.Unlock()
 	e.recordBars(sym.name, stored)
+	if hole && sub != nil {
+		e.events.add(time.Now(), slog.LevelWarn, EventWarm, fmt.Sprintf("%s: the warm backfill does not reach the stored bars; asking for the whole span", sym.name),
+			slog.String("symbol", sym.name), slog.String("error", "gap after warm start"))
+		sub.Refresh()
+	}
 	if bad != nil {
 		e.events.add(time.Now(), slog.LevelWarn, EventBars, fmt.Sprintf("%s: %d bars skipped: %v", sym.name, skipped, bad),
 			slog.String("symbol", sym.name), slog.Int("skipped", skipped), slog.String("error", bad.Error()))

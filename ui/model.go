@@ -34,6 +34,7 @@ const (
 	modeFilter              // typing the log's filter
 	modeGateway             // the gateway (IBC) menu
 	modeGatewayConfirm      // one IBC command, asking for y
+	modeHistory             // the journal's last 24 h (key H)
 )
 
 type focus int
@@ -79,7 +80,12 @@ type Model struct {
 	filter   string             // the log's filter, "" for none
 	evs      []engine.EventLine // the log's events after the filter
 	opened   engine.EventLine   // the line modeEvent shows
-	notice   []string           // the box above the table while the session is not up
+	// The History view: the summary, while it is read, and why it failed.
+	hist        engine.History
+	histErr     error
+	histLoading bool
+	histSeq     int
+	notice      []string // the box above the table while the session is not up
 
 	mode     mode
 	plan     engine.KillPlan

@@ -531,7 +531,7 @@ func TestTopAndBottom(t *testing.T) {
 
 // A key bound but not built yet says so, in the status and in the help.
 func TestComingKeys(t *testing.T) {
-	for _, k := range []string{"enter", "H", "a", "e", "o", "/"} {
+	for _, k := range []string{"enter", "a", "e", "o", "/"} {
 		f := newFake(t)
 		m := ready(t, f, 120, 40, buildSnapshot(10))
 		m, _ = press(t, f, m, k)
@@ -545,7 +545,7 @@ func TestComingKeys(t *testing.T) {
 	for range 10 {
 		m, _ = press(t, f, m, "down")
 	}
-	if v := m.View(); !strings.Contains(v, "history (coming)") || !strings.Contains(v, "enter") {
+	if v := m.View(); !strings.Contains(v, "executions (coming)") || !strings.Contains(v, "enter") {
 		t.Errorf("the help does not mark the coming keys:\n%s", v)
 	}
 }

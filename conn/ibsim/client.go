@@ -39,6 +39,7 @@ type client struct {
 	session   bool // START_API accepted: holds a client id
 	id        int
 	requests  int
+	barsSent  int  // bars in historical replies (guarded by the server's lock)
 	stalled   bool // a stall fault: answer nothing
 	hsStalled bool // accepted during a handshake stall: never answer
 	paused    bool // between 1100 and 1101/1102: no pushes

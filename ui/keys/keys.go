@@ -117,7 +117,7 @@ var Defs = [...]Def{
 	// Open: the full line in the log, the highlighted entry of the fault
 	// menu; a symbol's detail in the table is not built yet.
 	{Action: Open, Keys: []string{"enter"}, Desc: "open the selected line", Scope: Global, Group: groupViews, Coming: Table},
-	{Action: History, Keys: []string{"H"}, Desc: "history", Scope: Main, Group: groupViews, Coming: Main},
+	{Action: History, Keys: []string{"H"}, Desc: "history", Scope: Main, Group: groupViews},
 	{Action: Executions, Keys: []string{"e"}, Desc: "executions", Scope: Main, Group: groupViews, Coming: Main},
 	{Action: OpenOrders, Keys: []string{"o"}, Desc: "open orders", Scope: Main, Group: groupViews, Coming: Main},
 	{Action: NextAccount, Keys: []string{"a"}, Desc: "next account", Scope: Main, Group: groupViews, Coming: Main},
