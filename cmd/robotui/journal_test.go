@@ -104,3 +104,16 @@ func TestSecondConsoleRunsWithoutJournal(t *testing.T) {
 		t.Errorf("--no-journal: %v, %q", j, why)
 	}
 }
+
+// FuzzParseSince: --since is a flag; anything typed gets a time or an error.
+func FuzzParseSince(f *testing.F) {
+	for _, s := range []string{"24h", "7d", "2026-01-02", "2026-01-02T15:04:05Z", "-1d", "99999999d", "1e9h"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 3, 4, 15, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, err := parseSince(s, now); err == nil && got.IsZero() {
+			t.Errorf("parseSince(%q) = zero time without an error", s)
+		}
+	})
+}

@@ -441,7 +441,7 @@ func (j *Journal) write(batch []item, rows []kaRow, now time.Time, final bool) e
 		return err
 	}
 	defer tx.Rollback()
-	ev, err := tx.PrepareContext(ctx, `INSERT INTO events (run, ts, name, level, attrs) VALUES (?, ?, ?, ?, ?)`)
+	ev, err := tx.PrepareContext(ctx, `INSERT INTO events (run, ts, name, level, subject, attrs) VALUES (?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -451,7 +451,7 @@ func (j *Journal) write(batch []item, rows []kaRow, now time.Time, final bool) e
 		it := &batch[i]
 		switch it.kind {
 		case itemEvent:
-			if _, err := ev.ExecContext(ctx, j.run, it.at.UnixMilli(), it.name, int(it.level), attrsJSON(it.attrs)); err != nil {
+			if _, err := ev.ExecContext(ctx, j.run, it.at.UnixMilli(), it.name, int(it.level), subject(it.attrs), attrsJSON(it.attrs)); err != nil {
 				return err
 			}
 		case itemBars:

@@ -22,11 +22,13 @@ CREATE TABLE IF NOT EXISTS events (
 	id    INTEGER PRIMARY KEY,
 	run   INTEGER NOT NULL,
 	ts    INTEGER NOT NULL, -- Unix ms
-	name  TEXT NOT NULL,    -- the event line's msg: conn.state, zombie, alert, signal, account, ...
-	level INTEGER NOT NULL, -- slog.Level
-	attrs TEXT NOT NULL     -- the fields, a JSON object
+	name    TEXT NOT NULL,    -- the event line's msg: conn.state, zombie, alert, signal, account, ...
+	level   INTEGER NOT NULL, -- slog.Level
+	subject TEXT NOT NULL,    -- what it is about, copied from the first of its fields symbol, alert, account, farm, addr; '' for none
+	attrs   TEXT NOT NULL     -- the fields, a JSON object
 );
 CREATE INDEX IF NOT EXISTS events_name_ts ON events (name, ts);
+CREATE INDEX IF NOT EXISTS events_name_subject ON events (name, subject, ts);
 CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
 -- keepalive: one row per minute with pings (answered round trips in ms).
 CREATE TABLE IF NOT EXISTS keepalive (

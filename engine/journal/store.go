@@ -74,6 +74,22 @@ func percentile(sorted []float64, p float64) float64 {
 	return sorted[min(max(i, 0), len(sorted)-1)]
 }
 
+// subjectKeys are the fields that say what an event is about, by precedence.
+var subjectKeys = []string{"symbol", "alert", "account", "farm", "addr"}
+
+// subject is the event's subject column: indexed, so that counts per symbol
+// (or alert, account, ...) need no JSON.
+func subject(attrs []slog.Attr) string {
+	for _, k := range subjectKeys {
+		for _, a := range attrs {
+			if a.Key == k {
+				return a.Value.String()
+			}
+		}
+	}
+	return ""
+}
+
 // attrsJSON is an event's fields as one JSON object.
 func attrsJSON(attrs []slog.Attr) string {
 	m := make(map[string]any, len(attrs))

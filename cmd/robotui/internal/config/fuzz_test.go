@@ -59,3 +59,15 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// FuzzByteSize: [journal] max_size is read from a file.
+func FuzzByteSize(f *testing.F) {
+	for _, s := range []string{"200MB", "1gb", "512 KB", "10", "-1MB", "9223372036854775807GB", "MB"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if n, err := ByteSize(s); err == nil && n < 0 {
+			t.Errorf("ByteSize(%q) = %d", s, n)
+		}
+	})
+}
