@@ -76,8 +76,9 @@ type Journal struct {
 	done chan struct{}
 	sync chan syncReq // tests: run on the writer goroutine
 
-	db     *sql.DB // the writer goroutine's; LoadBars and History use their own reads
+	db     *sql.DB // the writer goroutine's; LoadBars and History read through rd
 	mu     sync.Mutex
+	rd     *Reader // opened on first read; guarded by mu
 	run    int64
 	series map[engine.SeriesKey]int64
 	early  []notice // said before Notify was set
@@ -180,6 +181,7 @@ func Open(opts Options) (*Journal, error) {
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
+	q.Add("_pragma", "cache_size(-1024)") // 1 MB, not 2: writes append, reads are one pass
 	if readOnly {
 		q.Set("mode", "ro")
 		q.Add("_pragma", "query_only(1)")
@@ -346,6 +348,11 @@ func (j *Journal) Close() error {
 		j.closed.Store(true)
 		close(j.stop)
 		<-j.done
+		j.mu.Lock()
+		if j.rd != nil {
+			j.rd.Close()
+		}
+		j.mu.Unlock()
 		j.db.Close()
 		j.lock.Unlock()
 	})

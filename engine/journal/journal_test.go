@@ -254,8 +254,7 @@ func TestSizeCapDropsTheOldest(t *testing.T) {
 	if n := count(t, path, `SELECT count(*) FROM events`); n == 0 || n == 5000 {
 		t.Errorf("events after the cap = %d: want the newest kept, the oldest gone", n)
 	}
-	var newest int
-	newest = count(t, path, `SELECT max(ts) / 1000 FROM events`)
+	newest := count(t, path, `SELECT max(ts) / 1000 FROM events`)
 	if want := int(start.Add(4999 * 17 * time.Second).Unix()); newest != want {
 		t.Errorf("newest kept = %d, want %d", newest, want)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -231,21 +232,37 @@ func (j *Journal) oldest() (time.Time, bool) {
 // LoadBars returns key's stored bars starting at or after from, oldest
 // first, on a read connection of its own (the writer is not held up).
 func (j *Journal) LoadBars(key engine.SeriesKey, from time.Time) ([]engine.Bar, error) {
-	r, err := OpenReader(j.opts.Path)
+	r, err := j.reader()
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
 	return r.Bars(key, from, time.Time{})
+}
+
+// reader is the journal's own read connection, opened on first use.
+func (j *Journal) reader() (*Reader, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed.Load() {
+		return nil, errors.New("journal: closed")
+	}
+	if j.rd == nil {
+		r, err := OpenReader(j.opts.Path)
+		if err != nil {
+			return nil, err
+		}
+		r.db.SetMaxOpenConns(2) // the warm start's and the History view's, at most
+		j.rd = r
+	}
+	return j.rd, nil
 }
 
 // History summarises the journal since a time for the console.
 func (j *Journal) History(since time.Time) (engine.History, error) {
-	r, err := OpenReader(j.opts.Path)
+	r, err := j.reader()
 	if err != nil {
 		return engine.History{}, err
 	}
-	defer r.Close()
 	rep, err := r.Report(context.Background(), since, j.opts.Now())
 	if err != nil {
 		return engine.History{}, err
