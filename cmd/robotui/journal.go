@@ -191,6 +191,9 @@ func printReport(w io.Writer, rep journal.Report) {
 	}
 	slices.Sort(syms)
 	fmt.Fprintf(w, "\nsignals: %d (%s)\n", total, cmp.Or(strings.Join(syms, ", "), "none"))
+	for _, a := range rep.AccountsDaily {
+		fmt.Fprintf(w, "account %s %v: net liquidation %v, daily P&L %v\n", a.At.Local().Format("2006-01-02"), a.Fields["account"], a.Fields["net_liquidation"], a.Fields["daily_pnl"])
+	}
 	for _, e := range rep.Journal {
 		fmt.Fprintf(w, "journal %s %s: %v\n", tf(e.At), e.Name, e.Fields["error"])
 	}

@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -74,6 +75,15 @@ func TestRecordsEventsBarsAndKeepalive(t *testing.T) {
 	}
 	if n := count(t, path, `SELECT count(*) FROM events WHERE name = 'account' AND json_extract(attrs, '$.account') = 'DU1'`); n != 1 {
 		t.Errorf("account events = %d, want 1", n)
+	}
+	r0, err := OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := r0.Report(context.Background(), t0.Add(-time.Hour), time.Now())
+	r0.Close()
+	if err != nil || len(rep.AccountsDaily) != 1 || rep.AccountsDaily[0].Fields["net_liquidation"] != 1e5 {
+		t.Errorf("accounts daily = %+v, %v", rep.AccountsDaily, err)
 	}
 	if n := count(t, path, `SELECT count(*) FROM events WHERE name = 'keepalive'`); n != 0 {
 		t.Errorf("keepalive events stored one by one: %d", n)

@@ -15,24 +15,25 @@ import (
 // is DESIGN.md's "Operator surface" shape (outages, uptime_pct,
 // reconnects_by_cause) and more.
 type Report struct {
-	From         time.Time       `json:"from"`
-	To           time.Time       `json:"to"`
-	Runs         int             `json:"runs"`           // robotui processes that wrote in the span
-	RunningS     float64         `json:"running_s"`      // seconds measured: from each run's first ready to its end
-	UptimePct    float64         `json:"uptime_pct"`     // ready over running, expected outages left out
-	UptimeAllPct float64         `json:"uptime_all_pct"` // ready over running, every outage counted
-	Outages      []engine.Outage `json:"outages"`
-	ReconnectsBy map[string]int  `json:"reconnects_by_cause"`
-	Keepalive    []KeepaliveHour `json:"keepalive_hourly"`
-	Hourly       []HourUptime    `json:"uptime_hourly"`
-	Zombies      []ZombieHour    `json:"zombies_hourly"`
-	Holders      []ZombieHolder  `json:"zombie_holders"`
-	Kills        []EventRow      `json:"kills"`
-	Alerts       []EventRow      `json:"alerts"`
-	Signals      map[string]int  `json:"signals_by_symbol"`
-	LastSignals  []EventRow      `json:"signals"`        // the newest maxListed
-	Journal      []EventRow      `json:"journal_events"` // the journal's own: corrupt, paused, resumed
-	EventsByName map[string]int  `json:"events_by_name"`
+	From          time.Time       `json:"from"`
+	To            time.Time       `json:"to"`
+	Runs          int             `json:"runs"`           // robotui processes that wrote in the span
+	RunningS      float64         `json:"running_s"`      // seconds measured: from each run's first ready to its end
+	UptimePct     float64         `json:"uptime_pct"`     // ready over running, expected outages left out
+	UptimeAllPct  float64         `json:"uptime_all_pct"` // ready over running, every outage counted
+	Outages       []engine.Outage `json:"outages"`
+	ReconnectsBy  map[string]int  `json:"reconnects_by_cause"`
+	Keepalive     []KeepaliveHour `json:"keepalive_hourly"`
+	Hourly        []HourUptime    `json:"uptime_hourly"`
+	Zombies       []ZombieHour    `json:"zombies_hourly"`
+	Holders       []ZombieHolder  `json:"zombie_holders"`
+	Kills         []EventRow      `json:"kills"`
+	Alerts        []EventRow      `json:"alerts"`
+	Signals       map[string]int  `json:"signals_by_symbol"`
+	LastSignals   []EventRow      `json:"signals"`        // the newest maxListed
+	Journal       []EventRow      `json:"journal_events"` // the journal's own: corrupt, paused, resumed
+	AccountsDaily []EventRow      `json:"accounts_daily"` // the last account event of each account and UTC day
+	EventsByName  map[string]int  `json:"events_by_name"`
 }
 
 // KeepaliveHour is one hour of keepalive minutes: p50 is the median of the
@@ -385,6 +386,11 @@ func (r *Reader) events(ctx context.Context, rep *Report, from, to time.Time) er
 		return err
 	}
 	if rep.Journal, err = list(`SELECT ts, name, attrs FROM events WHERE name IN ('journal.corrupt', 'journal.paused', 'journal.resumed') AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ?`, lo, hi, maxListed); err != nil {
+		return err
+	}
+	// SQLite gives the bare columns of the row holding max(ts): each account's last summary of the day.
+	if rep.AccountsDaily, err = list(`SELECT max(ts), name, attrs FROM events WHERE name = 'account' AND ts >= ? AND ts <= ?
+		GROUP BY subject, ts / 86400000 ORDER BY ts / 86400000, subject LIMIT ?`, lo, hi, maxListed); err != nil {
 		return err
 	}
 	zs, err := list(`SELECT ts, name, attrs FROM events WHERE name IN ('zombie', 'sockets') AND ts >= ? AND ts <= ? ORDER BY ts`, lo, hi)
