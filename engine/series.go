@@ -236,3 +236,10 @@ func dedupeLastWins(in []barRec) []barRec {
 	}
 	return out
 }
+
+// dropAfter removes the bars that start after t (before any verdict: a
+// warm start's stored bars the gateway has not reached).
+func (s *series) dropAfter(t int64) {
+	i, _ := slices.BinarySearchFunc(s.bars, t+1, func(b barRec, t int64) int { return cmp.Compare(b.t, t) })
+	s.bars = s.bars[:i]
+}

@@ -120,6 +120,9 @@ func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
 	sym.mu.Lock()
 	// A warm start's backfill must reach back to the newest stored bar; one that does not (the gateway's clock misjudged) leaves a hole, so the whole span is asked again.
 	hole := sym.warmFrom != 0 && len(recs) > 0 && from > sym.warmFrom
+	if sym.warmFrom != 0 && len(recs) > 0 {
+		sym.ser.dropAfter(newestOf(recs)) // stored bars the gateway's clock has not reached (a simulator started earlier) are not kept
+	}
 	sym.warmFrom = 0
 	sub := sym.sub
 	first := !sym.ser.judged
@@ -297,4 +300,13 @@ func (e *Engine) closedSince(sym *symbolState, from int64) []Bar {
 		out = append(out, sym.ser.bars[i].bar())
 	}
 	return out
+}
+
+// newestOf is the latest start among recs.
+func newestOf(recs []barRec) int64 {
+	t := recs[0].t
+	for i := range recs {
+		t = max(t, recs[i].t)
+	}
+	return t
 }

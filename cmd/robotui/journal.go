@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,9 +19,17 @@ import (
 	"github.com/robotui/robotui/engine/journal"
 )
 
-// journalPath is [journal] path, or the state directory's journal.db.
-func journalPath(cfg config.Config, env []string) string {
-	return cmp.Or(cfg.Journal.Path, statePath(env, "journal.db"))
+// journalPath is [journal] path, or the state directory's journal.db;
+// against the simulator, the same name with -sim before its extension: a
+// demo's outages and synthetic bars must never enter the real gateway's
+// report or warm start.
+func journalPath(cfg config.Config, env []string, sim bool) string {
+	p := cmp.Or(cfg.Journal.Path, statePath(env, "journal.db"))
+	if sim {
+		ext := filepath.Ext(p)
+		p = strings.TrimSuffix(p, ext) + "-sim" + ext
+	}
+	return p
 }
 
 // openJournal opens the journal for the console, or says why there is
@@ -31,7 +40,7 @@ func openJournal(cfg config.Config, f consoleFlags, env []string) (*journal.Jour
 		return nil, ""
 	}
 	size, _ := config.ByteSize(cfg.Journal.MaxSize) // validated
-	j, err := journal.Open(journal.Options{Path: journalPath(cfg, env), Retention: cfg.Journal.Retention, MaxSize: size})
+	j, err := journal.Open(journal.Options{Path: journalPath(cfg, env, f.sim), Retention: cfg.Journal.Retention, MaxSize: size})
 	if err != nil {
 		if errors.Is(err, journal.ErrLocked) {
 			return nil, fmt.Sprintf("%v: running without a journal (or give this one its own [journal] path)", err)
@@ -67,7 +76,7 @@ func runReport(args []string, stdout, stderr io.Writer, env []string) int {
 	fs := flag.NewFlagSet("robotui report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: robotui report [--since 24h|7d|DATE] [--json] [--config PATH] [--journal PATH]\n\n"+
+		fmt.Fprintf(fs.Output(), "Usage: robotui report [--since 24h|7d|DATE] [--json] [--sim] [--config PATH] [--journal PATH]\n\n"+
 			"What the journal remembers: uptime, outages, reconnects, keepalive, zombies, alerts, signals.\nIt reads the journal and never connects to the gateway.\n\n")
 		fs.PrintDefaults()
 	}
@@ -75,6 +84,7 @@ func runReport(args []string, stdout, stderr io.Writer, env []string) int {
 	asJSON := fs.Bool("json", false, "one JSON object")
 	cfgPath := fs.String("config", "", "config file (default $XDG_CONFIG_HOME/robotui/config.toml)")
 	path := fs.String("journal", "", "journal file (default [journal] path)")
+	sim := fs.Bool("sim", false, "the journal of the runs against the simulator (--sim): journal-sim.db")
 	if code, ok := parseFlags(fs, args, stdout); !ok {
 		return code
 	}
@@ -98,7 +108,7 @@ func runReport(args []string, stdout, stderr io.Writer, env []string) int {
 			fmt.Fprintln(stderr, err)
 			return 2
 		}
-		p = journalPath(cfg, env)
+		p = journalPath(cfg, env, *sim)
 	}
 	r, err := journal.OpenReader(p)
 	if err != nil {

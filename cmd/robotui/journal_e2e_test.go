@@ -21,7 +21,7 @@ func TestJournalBesideARunningConsole(t *testing.T) {
 	// The writer commits every 200 ms: ask until the ready is in (each ask is a process start).
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		cmd := exec.Command(robotuiBin, "report", "--json", "--since", "1h")
+		cmd := exec.Command(robotuiBin, "report", "--sim", "--json", "--since", "1h")
 		cmd.Env = env
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb

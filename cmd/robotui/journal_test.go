@@ -103,6 +103,15 @@ func TestSecondConsoleRunsWithoutJournal(t *testing.T) {
 	if j, why := openJournal(cfg, consoleFlags{noJournal: true}, nil); j != nil || why != "" {
 		t.Errorf("--no-journal: %v, %q", j, why)
 	}
+	// The simulator's runs have a journal of their own.
+	sim, why := openJournal(cfg, consoleFlags{sim: true}, nil)
+	if sim == nil {
+		t.Fatalf("--sim beside a real run's journal: %s", why)
+	}
+	defer sim.Close()
+	if want := strings.TrimSuffix(cfg.Journal.Path, ".db") + "-sim.db"; sim.Path() != want {
+		t.Errorf("--sim journal at %s, want %s", sim.Path(), want)
+	}
 }
 
 // FuzzParseSince: --since is a flag; anything typed gets a time or an error.

@@ -130,4 +130,18 @@ func TestWarmStartAsksForLess(t *testing.T) {
 	if holedSent <= warmSent || holedSent >= coldSent {
 		t.Errorf("over a hole: sent %d, want between warm %d and cold %d", holedSent, warmSent, coldSent)
 	}
+
+	// A gateway whose clock is behind the stored bars (a simulator started
+	// earlier): the stored bars it has not reached are not kept.
+	early := ibsim.NewManualClock(time.Date(2025, 3, 4, 16, 2, 30, 0, time.UTC)) // 11:02 in New York
+	sim2, err := ibsim.Start(ibsim.Config{Addr: "127.0.0.1:0", Seed: 7, Clock: early})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim2.Close()
+	j = open()
+	behind, _ := backfill(t, sim2, early, j)
+	j.Close()
+	cold2, _ := backfill(t, sim2, early, nil)
+	sameBars(t, "warm behind the stored bars", behind, cold2)
 }
