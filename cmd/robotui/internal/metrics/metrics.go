@@ -47,7 +47,7 @@ func New() *Metrics {
 			Help: "Keepalive pings not answered within the timeout.",
 		}),
 	}
-	m.reg.MustRegister(m.rtt, m.misses, snapshotCollector{m},
+	m.reg.MustRegister(m.rtt, m.misses, snapshotCollector{m}, journalCollector{m},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
