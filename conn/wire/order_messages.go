@@ -356,10 +356,10 @@ func (m *OpenOrder) AppendFields(dst []byte, v int) []byte {
 	num(int64(m.ClientID))
 	num(m.PermID)
 	dst = AppendBool(dst, m.OutsideRTH)
-	zero(2)  // hidden, discretionaryAmt
-	empty(1) // goodAfterTime
+	zero(2)                                                         // hidden, discretionaryAmt
+	empty(1)                                                        // goodAfterTime
 	str(fmt.Sprintf("%d.0/%s/%g", m.PermID, m.Account, m.TotalQty)) // sharesAllocation, as real gateways fill it
-	empty(3)                                                         // faGroup, faMethod, faPercentage
+	empty(3)                                                        // faGroup, faMethod, faPercentage
 	if v < VersionFAProfileDesupport {
 		empty(1) // faProfile
 	}

@@ -37,8 +37,8 @@ var openOrderFieldsDoc = map[int][2]int{ // version → {deltaNeutralOrderType "
 
 // openOrderFields counts OPEN_ORDER's fields (id included) at v by the gates of §6.1.
 func openOrderFields(v int, dnNone bool) int {
-	n := 1 + gate(-v, -(VersionOrderContainer - 1), 1) // id, version below 145
-	n += 1 + 11 + 5 + 12 + 1 + 3                         // orderId … faPercentage
+	n := 1 + gate(-v, -(VersionOrderContainer-1), 1) // id, version below 145
+	n += 1 + 11 + 5 + 12 + 1 + 3                     // orderId … faPercentage
 	if v < VersionFAProfileDesupport {
 		n++
 	}
@@ -59,7 +59,7 @@ func openOrderFields(v int, dnNone bool) int {
 
 // contractDataFields counts CONTRACT_DATA's fields (id included) for a STK with no lists.
 func contractDataFields(v int) int {
-	n := 1 + gate(-v, -(VersionSizeRules - 1), 1) + 1 + 3 + gate(v, VersionLastTradeDate, 1) + 9
+	n := 1 + gate(-v, -(VersionSizeRules-1), 1) + 1 + 3 + gate(v, VersionLastTradeDate, 1) + 9
 	if v >= VersionMdSizeMultiplier && v < VersionSizeRules {
 		n++
 	}
