@@ -14,6 +14,7 @@ type faultState struct {
 	flaps                     map[string]*activeFault // farm_flap, by farm
 	silence, reset, competing *activeFault
 	silenced                  map[string]bool // the symbols of silence
+	cut                       *Fault          // the next account download of its Mode stops after N lines
 }
 
 // activeFault is a fault with a timer or sequence that stop cancels.
@@ -93,6 +94,8 @@ func (s *Server) Inject(f Fault) error {
 		s.resetLocked(f)
 	case FaultCompeting:
 		s.competingLocked(f)
+	case FaultCut:
+		s.flt.cut = &f
 	}
 	s.bumpLocked()
 	return nil

@@ -308,3 +308,20 @@ func (m *ReqAutoOpenOrders) Decode(p []byte, _ int) error {
 	m.AutoBind = s.Bool()
 	return finish(&s, "REQ_AUTO_OPEN_ORDERS")
 }
+
+// ReqCompletedOrders is `99, apiOnly` (no version; server ≥ 150). robotui
+// does not send it; the simulator answers it, as ib_async waits on it at connect.
+type ReqCompletedOrders struct{ APIOnly bool }
+
+func (m *ReqCompletedOrders) MsgID() int { return OutReqCompletedOrders }
+func (m *ReqCompletedOrders) AppendFields(dst []byte, _ int) []byte {
+	return AppendBool(AppendInt(dst, OutReqCompletedOrders), m.APIOnly)
+}
+func (m *ReqCompletedOrders) Decode(p []byte, _ int) error {
+	s, err := begin(p, OutReqCompletedOrders)
+	if err != nil {
+		return err
+	}
+	m.APIOnly = s.Bool()
+	return finish(&s, "REQ_COMPLETED_ORDERS")
+}

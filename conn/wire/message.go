@@ -213,6 +213,8 @@ func newServerMessage(id int) Message {
 		return &OpenOrder{}
 	case InOpenOrderEnd:
 		return &OpenOrderEnd{}
+	case InCompletedOrdersEnd:
+		return &CompletedOrdersEnd{}
 	case InHistoricalDataUpdate:
 		return &HistoricalDataUpdate{}
 	case InHistoricalDataEnd:
@@ -275,6 +277,8 @@ func newClientMessage(id int) Message {
 		return &ReqAllOpenOrders{}
 	case OutReqAutoOpenOrders:
 		return &ReqAutoOpenOrders{}
+	case OutReqCompletedOrders:
+		return &ReqCompletedOrders{}
 	case OutStartAPI:
 		return &StartAPI{}
 	case OutReqCurrentTimeInMillis:

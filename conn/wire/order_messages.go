@@ -607,3 +607,18 @@ func (m *OpenOrder) Decode(p []byte, v int) error {
 	skipIf(VersionImbalanceOnly, 1)
 	return finish(&s, "OPEN_ORDER")
 }
+
+// CompletedOrdersEnd is `102` alone.
+type CompletedOrdersEnd struct{}
+
+func (m *CompletedOrdersEnd) MsgID() int { return InCompletedOrdersEnd }
+func (m *CompletedOrdersEnd) AppendFields(dst []byte, _ int) []byte {
+	return AppendInt(dst, InCompletedOrdersEnd)
+}
+func (m *CompletedOrdersEnd) Decode(p []byte, _ int) error {
+	s, err := begin(p, InCompletedOrdersEnd)
+	if err != nil {
+		return err
+	}
+	return finish(&s, "COMPLETED_ORDERS_END")
+}

@@ -211,6 +211,8 @@ func tradingSamples() []tradingSample {
 		{server: true, name: "OpenOrder", msg: &sampleOrder, fields: func(v int) int { return openOrderFields(v, true) }},
 		{server: true, name: "OpenOrderPlainDN", msg: func() *OpenOrder { o := sampleOrder; o.DeltaNeutralOrderType = ""; return &o }(), fields: func(v int) int { return openOrderFields(v, false) }},
 		{server: true, name: "OpenOrderEnd", msg: &OpenOrderEnd{}, fields: fixed(2)},
+		{server: true, name: "CompletedOrdersEnd", msg: &CompletedOrdersEnd{}, fields: fixed(1)},
+		{name: "ReqCompletedOrders", msg: &ReqCompletedOrders{APIOnly: true}, fields: fixed(2)},
 	}
 }
 
