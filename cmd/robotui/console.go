@@ -102,6 +102,10 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 		case simCfg.Start.IsZero():
 			simCfg.Start = demoStart(time.Now(), calendar.NYSE())
 		}
+		if simCfg.Positions, err = loadPositions(cfg.Sim.Positions); err != nil {
+			fmt.Fprintln(stderr, "robotui: [sim] positions:", err)
+			return 2
+		}
 		if sim, err = ibsim.Start(simCfg); err != nil {
 			fmt.Fprintln(stderr, "robotui: start simulator:", err)
 			return 2

@@ -164,7 +164,11 @@ func (s *Server) account(acct string, now time.Time) accountState {
 	return st
 }
 
-func roundTo(v, tick float64) float64 { return math.Round(v/tick) * tick }
+// roundTo rounds v to a multiple of tick (1/tick is a whole number).
+func roundTo(v, tick float64) float64 {
+	inv := math.Round(1 / tick)
+	return math.Round(v*inv) / inv
+}
 
 func money(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 

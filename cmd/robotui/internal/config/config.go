@@ -165,6 +165,9 @@ type Sim struct {
 	// market hours can be had at any hour. Default "": now, or with --sim while the market is
 	// closed, the last regular session's first hour (the demo stays alive).
 	Start string `toml:"start"`
+	// Positions is a file of the simulated accounts' holdings, one `SYMBOL QTY [AVG_COST]` a
+	// line (robotui gateway --positions). Default "": the simulator's demo holdings.
+	Positions string `toml:"positions"`
 }
 
 // Defaults returns the built-in settings; config.toml.example spells out the same values.
