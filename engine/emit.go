@@ -12,6 +12,7 @@ import (
 // observe is the session's Observer: it runs on the session goroutine and
 // must not block, so it only records and queues.
 func (e *Engine) observe(ev conn.Event) {
+	unchanged := false // an account line that changes nothing shown yet (a pending download's)
 	switch v := ev.(type) {
 	case conn.StateChange:
 		e.onState(v)
@@ -21,9 +22,16 @@ func (e *Engine) observe(ev conn.Event) {
 		e.ibError(v.Code, v.ReqID, v.Text, "")
 	case conn.FarmChange:
 		e.emitFarm(v)
+	case conn.AccountRound:
+		e.acct.startRound(v)
+	case conn.AccountMsg:
+		unchanged = !e.acct.apply(v, time.Now())
 	}
 	if e.userObserver != nil {
 		e.userObserver(ev)
+	}
+	if unchanged {
+		return
 	}
 	if v, ok := ev.(conn.PingResult); ok && v.Sample.OK {
 		e.quiet.Store(true) // a round trip, every interval: like prices, at most once a second

@@ -44,6 +44,7 @@ type Engine struct {
 	snaps    chan Snapshot
 	latest   atomic.Pointer[Snapshot]
 
+	acct    *accountModel
 	ibc     ibcGate
 	mu      sync.Mutex // guards sock and market
 	sock    SocketInfo
@@ -86,6 +87,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.dateLoc.Store(e.loc)
+	e.acct = newAccountModel(e.dateLoc.Load)
 	e.span = barSeconds(opts.Bars.BarSize)
 	for _, name := range opts.Symbols {
 		sym := newSymbolState(name, opts.Strategy, opts.MaxBars, opts.SignalHistory, e.span)

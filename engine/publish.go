@@ -98,6 +98,7 @@ func (e *Engine) buildSnapshot() Snapshot {
 	}
 	// Degraded holds the socket, but IB sends nothing until 1101/1102.
 	updating := st.State == conn.Ready
+	s.Accounts = e.acct.books(!updating)
 	for i, sym := range e.syms {
 		s.Symbols[i] = e.symbolRow(sym, updating)
 	}

@@ -79,6 +79,7 @@ type Order struct {
 	OrderID   int64
 	PermID    int64
 	ClientID  int64
+	Account   string
 	Symbol    string
 	Action    string // BUY / SELL
 	Type      string // LMT, MKT, STP, ...
