@@ -199,3 +199,43 @@ func TestAccountModelRounds(t *testing.T) {
 		t.Error("not stale while the session is not ready")
 	}
 }
+
+// TestAccountEvents: the headless `account`, `position` and `execution`
+// events carry their documented fields; `account` comes at most once a second.
+func TestAccountEvents(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2025, 3, 4, 16, 30, 0, 0, time.UTC) // two fills so far
+	sim := startSim(t, ibsim.Config{Clock: ibsim.NewManualClock(start)})
+	rec := newRecorder()
+	startEngine(t, testOptions(sim.Addr(), ibsim.DefaultSymbols()[:1], rec))
+	rec.waitCount(t, "an execution event per fill", EventExecution, 2, nil)
+	rec.waitCount(t, "a position event per holding", EventPosition, len(ibsim.DefaultPositions), nil)
+	rec.waitCount(t, "an account event", EventAccount, 1, nil)
+	fields := map[string][]string{
+		EventAccount:   {"account", "net_liquidation", "cash", "buying_power", "daily_pnl", "unrealized_pnl", "realized_pnl"},
+		EventPosition:  {"account", "symbol", "qty", "avg_cost", "market_value", "unrealized_pnl"},
+		EventExecution: {"account", "symbol", "side", "qty", "price", "time", "exec_id"},
+	}
+	for name, keys := range fields {
+		for _, r := range rec.all(name) {
+			for _, k := range keys {
+				if _, ok := r.attrs[k]; !ok {
+					t.Errorf("%s event lacks %s: %v", name, k, r.attrs)
+				}
+			}
+		}
+	}
+	ex := rec.all(EventExecution)
+	if ex[0].attrs["side"] != "SLD" || ex[0].attrs["account"] != ibsim.DefaultAccount || ex[0].attrs["time"] == "" {
+		t.Errorf("execution event %v", ex[0].attrs)
+	}
+	if n := rec.count(EventExecution, nil); n != 2 {
+		t.Errorf("%d execution events, want one per fill", n)
+	}
+	acct := rec.all(EventAccount)
+	for i := 1; i < len(acct); i++ {
+		if d := acct[i].at.Sub(acct[i-1].at); d < time.Second {
+			t.Errorf("account events %v apart", d)
+		}
+	}
+}

@@ -44,12 +44,13 @@ type Engine struct {
 	snaps    chan Snapshot
 	latest   atomic.Pointer[Snapshot]
 
-	acct    *accountModel
-	ibc     ibcGate
-	mu      sync.Mutex // guards sock and market
-	sock    SocketInfo
-	market  MarketInfo
-	haveMkt bool
+	acct       *accountModel
+	acctEvents accountEmitter
+	ibc        ibcGate
+	mu         sync.Mutex // guards sock and market
+	sock       SocketInfo
+	market     MarketInfo
+	haveMkt    bool
 
 	ctx     context.Context // cancelled by Close: cuts short scans and kills
 	cancel  context.CancelFunc

@@ -137,6 +137,9 @@ func (c snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
 		descIBCodes, descRejected, descLogLines, descLogErrs, descFarm, descSilent} {
 		ch <- d
 	}
+	for _, d := range accountDescs {
+		ch <- d
+	}
 }
 
 func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
@@ -192,6 +195,7 @@ func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		ch <- prometheus.MustNewConstMetric(descSilent, prometheus.GaugeValue, silent, row.Symbol)
 	}
+	collectAccounts(s, ch)
 	for _, f := range s.Farms {
 		for _, st := range farmStates {
 			v := 0.0

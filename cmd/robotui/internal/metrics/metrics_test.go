@@ -11,6 +11,7 @@ import (
 
 	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/engine"
+	"github.com/robotui/robotui/engine/account"
 )
 
 type fakeSource struct{ snap engine.Snapshot }
@@ -61,6 +62,8 @@ func TestMetricsExposition(t *testing.T) {
 		Conn:    engine.ConnInfo{State: conn.Ready, ByCause: map[conn.Cause]int{conn.CauseEOF: 2, conn.CauseKeepalive: 1}, MsgsIn: 10, MsgsOut: 4},
 		Sockets: engine.SocketInfo{Listening: true, Counts: map[string]int{"ESTABLISHED": 2, "CLOSE_WAIT": 1}, Zombies: []engine.Zombie{{Side: "client"}}},
 		Symbols: []engine.SymbolRow{{Symbol: "AAPL", Signal: "SELL", Bars: 575, Last: 190.5}},
+		Accounts: []account.Book{{Account: "DU1", UpdatedAt: time.Unix(1, 0), Summary: account.Summary{NetLiquidation: 100000.5, DailyPnL: -12.5},
+			Positions: []account.Position{{Symbol: "AAPL", Qty: 100, AvgCost: 150.25, MarketValue: 19050, UnrealizedPnL: 4025}}}, {Account: "DU2", Stale: true}},
 	}})
 	m.Observe(conn.PingResult{Sample: conn.PingSample{RTT: 300 * time.Microsecond, OK: true}})
 	m.Observe(conn.PingResult{Sample: conn.PingSample{RTT: 2 * time.Second, OK: false}, Misses: 1})
@@ -80,6 +83,12 @@ func TestMetricsExposition(t *testing.T) {
 		`robotui_signal{symbol="AAPL"} -1`,
 		`robotui_symbol_bars{symbol="AAPL"} 575`,
 		`robotui_gateway_listening 1`,
+		`robotui_account_net_liquidation{account="DU1"} 100000.5`,
+		`robotui_account_daily_pnl{account="DU1"} -12.5`,
+		`robotui_account_stale{account="DU2"} 1`,
+		`robotui_position_qty{account="DU1",symbol="AAPL"} 100`,
+		`robotui_position_avg_cost{account="DU1",symbol="AAPL"} 150.25`,
+		`robotui_position_unrealized_pnl{account="DU1",symbol="AAPL"} 4025`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
