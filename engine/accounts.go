@@ -50,8 +50,8 @@ type markLine struct {
 }
 
 type pnlFigures struct {
-	daily, unreal, real float64
-	ok                  bool
+	daily, unreal, real, value float64
+	ok                         bool
 }
 
 // acctValues are one account's key/value figures (ACCT_VALUE, summary).
@@ -189,7 +189,8 @@ func (a *accountModel) apply(ev conn.AccountMsg, now time.Time) bool {
 		a.pnl[ev.Account] = pnlFigures{daily: unset(m.DailyPnL), unreal: unset(m.UnrealizedPnL), real: unset(m.RealizedPnL), ok: true}
 		touch(ev.Account)
 	case *wire.PnLSingle:
-		inner(a.pnlSingle, ev.Account)[ev.ConID] = pnlFigures{daily: unset(m.DailyPnL), unreal: unset(m.UnrealizedPnL), real: unset(m.RealizedPnL), ok: m.DailyPnL != wire.UnsetDouble}
+		inner(a.pnlSingle, ev.Account)[ev.ConID] = pnlFigures{daily: unset(m.DailyPnL), unreal: unset(m.UnrealizedPnL), real: unset(m.RealizedPnL),
+			value: unset(m.Value), ok: m.DailyPnL != wire.UnsetDouble}
 		touch(ev.Account)
 	case *wire.ExecutionData:
 		if a.loading[partExecutions] && m.ReqID >= 0 {
@@ -306,6 +307,14 @@ func orderOf(m *wire.OpenOrder) account.Order {
 		TIF: m.TIF, Status: m.Status}
 }
 
+// multiplier reads a contract multiplier; "" or junk is 1.
+func multiplier(s string) float64 {
+	if v := number(s); v > 0 {
+		return v
+	}
+	return 1
+}
+
 // number reads a value text; "" or junk is 0.
 func number(s string) float64 {
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
@@ -370,8 +379,12 @@ func (a *accountModel) bookLocked(acct string, stale bool) account.Book {
 		}
 		if f, ok := singles[id]; ok && f.ok {
 			pos.DailyPnL = f.daily
-			if pos.MarketValue == 0 {
-				pos.UnrealizedPnL, pos.RealizedPnL = f.unreal, f.real
+			if pos.MarketValue == 0 && pos.MarketPrice == 0 {
+				// No portfolio line (an account other than the subscribed one): the P&L's own figures.
+				pos.UnrealizedPnL, pos.RealizedPnL, pos.MarketValue = f.unreal, f.real, f.value
+				if m := multiplier(p.k.Multiplier); p.qty != 0 {
+					pos.MarketPrice = f.value / (p.qty * m)
+				}
 			}
 		}
 		if s.NetLiquidation != 0 {

@@ -239,3 +239,44 @@ func TestAccountEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestSecondAccountValuedFromPnL: IB serves reqAccountUpdates for one
+// account at a time; the other accounts' holdings are valued from their
+// per-position P&L.
+func TestSecondAccountValuedFromPnL(t *testing.T) {
+	t.Parallel()
+	sim := startSim(t, ibsim.Config{Clock: ibsim.NewManualClock(simStart), Accounts: []string{"DU1", "DU2"}})
+	e := startEngine(t, testOptions(sim.Addr(), ibsim.DefaultSymbols()[:1], newRecorder()))
+	s := waitSnapshot(t, e, "both books valued", func(s Snapshot) bool {
+		if len(s.Accounts) != 2 {
+			return false
+		}
+		for _, b := range s.Accounts {
+			if len(b.Positions) != len(ibsim.DefaultPositions) || b.Summary.NetLiquidation == 0 {
+				return false
+			}
+			for _, p := range b.Positions {
+				if p.MarketValue == 0 || p.DailyPnL == 0 {
+					return false
+				}
+			}
+		}
+		return true
+	})
+	if s.Accounts[0].Account != "DU1" || s.Accounts[1].Account != "DU2" {
+		t.Fatalf("books %s, %s: want the gateway's order", s.Accounts[0].Account, s.Accounts[1].Account)
+	}
+	for i, p := range s.Accounts[1].Positions {
+		q := s.Accounts[0].Positions[i]
+		if p.Symbol != q.Symbol || p.MarketPrice <= 0 || (p.SecType == "STK" && abs(p.MarketPrice-q.MarketPrice) > 0.01) {
+			t.Errorf("DU2 %s marked %v, DU1 %s %v", p.Symbol, p.MarketPrice, q.Symbol, q.MarketPrice)
+		}
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -207,3 +207,53 @@ func FuzzParsePositions(f *testing.F) {
 		}
 	})
 }
+
+// TestIBAsyncConnectSequence replays what an unchanged ib_async IB.connect()
+// sends (ib.py connectAsync, v157..178): every request it then waits on is
+// answered, so no sync timeout runs out; qualifyContracts (reqContractDetails)
+// then reqMktData on the qualified contract streams quotes.
+func TestIBAsyncConnectSequence(t *testing.T) {
+	s, _ := manualSim(t, Config{Accounts: []string{"DU1", "DU2"}})
+	c := dial(t, s.Addr())
+	if _, err := c.hello(157, 178); err != nil {
+		t.Fatal(err)
+	}
+	c.send(&wire.StartAPI{ClientID: 1})
+	c.until(isCode(2107))
+	c.send(&wire.ReqPositions{})
+	c.send(&wire.ReqOpenOrders{})
+	c.send(&wire.ReqCompletedOrders{})
+	c.send(&wire.ReqAcctData{Subscribe: true, Account: "DU1"})
+	c.send(&wire.ReqAccountUpdatesMulti{ReqID: 1, Account: "DU1"})
+	c.send(&wire.ReqAccountUpdatesMulti{ReqID: 2, Account: "DU2"})
+	c.send(&wire.ReqExecutions{ReqID: 3, Filter: wire.ExecutionFilter{}})
+	waiting := map[string]bool{"positions": true, "open orders": true, "completed orders": true, "account updates": true,
+		"multi 1": true, "multi 2": true, "executions": true}
+	for len(waiting) > 0 {
+		switch m := c.next().(type) {
+		case *wire.PositionEnd:
+			delete(waiting, "positions")
+		case *wire.OpenOrderEnd:
+			delete(waiting, "open orders")
+		case *wire.CompletedOrdersEnd:
+			delete(waiting, "completed orders")
+		case *wire.AcctDownloadEnd:
+			delete(waiting, "account updates")
+		case *wire.AccountUpdateMultiEnd:
+			delete(waiting, "multi "+strconv.Itoa(m.ReqID))
+		case *wire.ExecutionDataEnd:
+			delete(waiting, "executions")
+		case *wire.ErrMsg:
+			t.Fatalf("error %d %s while connecting", m.Code, m.Text)
+		}
+	}
+	for i, k := range []wire.Contract{wire.Stock("AAPL"), {Symbol: "EUR", SecType: "CASH", Exchange: "IDEALPRO", Currency: "USD"}} {
+		c.send(&wire.ReqContractData{ReqID: 10 + i, Contract: k})
+		got := c.until(isType[*wire.ContractDataEnd]) // the commission reports of the executions come first
+		q := got[len(got)-2].(*wire.ContractData).Details.Contract
+		c.send(&wire.ReqMktData{ReqID: 20 + i, Contract: q})
+		if tick, ok := c.next().(*wire.TickPrice); !ok || tick.ReqID != 20+i || tick.Price <= 0 {
+			t.Fatalf("%s: market data after qualifying %+v: %v", k.Symbol, q, tick)
+		}
+	}
+}

@@ -128,6 +128,7 @@ func (s *Server) ClearFaults() {
 	s.flt.hold = false
 	s.releaseHeldLocked()
 	s.maxClients, s.flt.maxClients = s.cfg.MaxClients, nil
+	s.flt.cut = nil
 	s.log.Info("faults cleared")
 	s.bumpLocked()
 }
@@ -289,6 +290,9 @@ func (s *Server) faultsLocked() []Fault {
 	}
 	if s.flt.maxClients != nil {
 		out = append(out, *s.flt.maxClients)
+	}
+	if s.flt.cut != nil {
+		out = append(out, *s.flt.cut)
 	}
 	return append(out, s.dataFaultsLocked()...)
 }
