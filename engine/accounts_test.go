@@ -280,3 +280,25 @@ func abs(x float64) float64 {
 	}
 	return x
 }
+
+// BenchmarkAccountBooks500 copies a book of 500 valued positions, as every
+// snapshot does.
+func BenchmarkAccountBooks500(b *testing.B) {
+	a := newAccountModel(func() *time.Location { return time.UTC })
+	now := time.Now()
+	a.startRound(conn.AccountRound{Round: 1, Accounts: []string{"DU1"}})
+	for i := range 500 {
+		k := wire.Contract{ConID: int64(1000 + i), Symbol: fmt.Sprintf("S%03d", i), SecType: "STK", Currency: "USD"}
+		a.apply(conn.AccountMsg{Round: 1, Msg: &wire.PositionData{Account: "DU1", Contract: k, Position: 10, AvgCost: 100}}, now)
+		a.apply(conn.AccountMsg{Round: 1, Msg: &wire.PortfolioValue{Contract: k, Position: 10, MarketPrice: 101, MarketValue: 1010, UnrealizedPnL: 10, Account: "DU1"}}, now)
+		a.apply(conn.AccountMsg{Round: 1, Account: "DU1", ConID: k.ConID, Msg: &wire.PnLSingle{Pos: 10, DailyPnL: 1, Value: 1010}}, now)
+	}
+	a.apply(conn.AccountMsg{Round: 1, Msg: &wire.PositionEnd{}}, now)
+	a.apply(conn.AccountMsg{Round: 1, Msg: &wire.AcctDownloadEnd{Account: "DU1"}}, now)
+	b.ReportAllocs()
+	for b.Loop() {
+		if bk := a.books(false); len(bk[0].Positions) != 500 {
+			b.Fatal(len(bk[0].Positions))
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -365,31 +366,81 @@ func (s *Server) reqAccountSummary(c *client, m *wire.ReqAccountSummary) {
 	c.send(append(msgs, &wire.AccountSummaryEnd{ReqID: m.ReqID})...)
 }
 
-// reqPnL answers the account's daily, unrealized and realized P&L.
-func (s *Server) reqPnL(c *client, m *wire.ReqPnL) {
-	acct, ok := s.accountOr(m.Account)
-	if !ok {
-		c.send(s.invalid(m.ReqID, "Unknown account "+clip(m.Account)))
-		return
-	}
-	st := s.account(acct, s.clock.Now())
-	c.send(&wire.PnL{ReqID: m.ReqID, DailyPnL: st.daily, UnrealizedPnL: st.unreal, RealizedPnL: st.real})
+// pnlSub is a streaming reqPnL (conID 0) or reqPnLSingle: the answer comes
+// at once, then again whenever the figures change, at most once a sim second.
+type pnlSub struct {
+	reqID   int
+	account string
+	conID   int64
+	single  bool
+	last    wire.Message // what was last sent (pusher-owned once registered)
+	lastSec int64
 }
 
-// reqPnLSingle answers one position's P&L; a conId not held gives zeros.
-func (s *Server) reqPnLSingle(c *client, m *wire.ReqPnLSingle) {
-	acct, ok := s.accountOr(m.Account)
-	if !ok {
-		c.send(s.invalid(m.ReqID, "Unknown account "+clip(m.Account)))
-		return
+// pnlMessage is the sub's answer from st.
+func (p *pnlSub) message(st *accountState) wire.Message {
+	if !p.single {
+		return &wire.PnL{ReqID: p.reqID, DailyPnL: st.daily, UnrealizedPnL: st.unreal, RealizedPnL: st.real}
 	}
-	for _, p := range s.account(acct, s.clock.Now()).positions {
-		if p.ser.in.conID == m.ConID {
-			c.send(&wire.PnLSingle{ReqID: m.ReqID, Pos: p.qty, DailyPnL: p.daily, UnrealizedPnL: p.unreal, RealizedPnL: p.real, Value: p.value})
-			return
+	for _, h := range st.positions {
+		if h.ser.in.conID == p.conID {
+			return &wire.PnLSingle{ReqID: p.reqID, Pos: h.qty, DailyPnL: h.daily, UnrealizedPnL: h.unreal, RealizedPnL: h.real, Value: h.value}
 		}
 	}
-	c.send(&wire.PnLSingle{ReqID: m.ReqID, DailyPnL: wire.UnsetDouble, UnrealizedPnL: wire.UnsetDouble, RealizedPnL: wire.UnsetDouble, Value: wire.UnsetDouble})
+	// A conId not held: IB's unset figures.
+	return &wire.PnLSingle{ReqID: p.reqID, DailyPnL: wire.UnsetDouble, UnrealizedPnL: wire.UnsetDouble, RealizedPnL: wire.UnsetDouble, Value: wire.UnsetDouble}
+}
+
+func (s *Server) subscribePnL(c *client, p *pnlSub) {
+	acct, ok := s.accountOr(p.account)
+	if !ok {
+		c.send(s.invalid(p.reqID, "Unknown account "+clip(p.account)))
+		return
+	}
+	p.account = acct
+	now := s.clock.Now()
+	st := s.account(acct, now)
+	p.last, p.lastSec = p.message(&st), now.Unix()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch _, dup := c.pnl[p.reqID]; {
+	case dup:
+		c.send(s.duplicate(p.reqID))
+	case c.out.isClosed():
+	default:
+		c.send(p.last)
+		c.pnl[p.reqID] = p
+		s.bumpLocked()
+	}
+}
+
+// reqPnL streams the account's daily, unrealized and realized P&L.
+func (s *Server) reqPnL(c *client, m *wire.ReqPnL) {
+	s.subscribePnL(c, &pnlSub{reqID: m.ReqID, account: m.Account})
+}
+
+// reqPnLSingle streams one position's P&L; a conId not held gives unset figures.
+func (s *Server) reqPnLSingle(c *client, m *wire.ReqPnLSingle) {
+	s.subscribePnL(c, &pnlSub{reqID: m.ReqID, account: m.Account, conID: m.ConID, single: true})
+}
+
+// pushPnL appends p's answer if it changed and a sim second has passed.
+func (s *Server) pushPnL(msgs []wire.Message, p *pnlSub, accts map[string]*accountState, now time.Time) []wire.Message {
+	if now.Unix() == p.lastSec {
+		return msgs
+	}
+	st := accts[p.account]
+	if st == nil {
+		v := s.account(p.account, now)
+		st = &v
+		accts[p.account] = st
+	}
+	m := p.message(st)
+	if reflect.DeepEqual(m, p.last) {
+		return msgs
+	}
+	p.last, p.lastSec = m, now.Unix()
+	return append(msgs, m)
 }
 
 // reqContractData describes the one instrument a contract names, or 200.

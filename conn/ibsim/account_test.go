@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/robotui/robotui/conn/wire"
 )
@@ -254,6 +255,48 @@ func TestIBAsyncConnectSequence(t *testing.T) {
 		c.send(&wire.ReqMktData{ReqID: 20 + i, Contract: q})
 		if tick, ok := c.next().(*wire.TickPrice); !ok || tick.ReqID != 20+i || tick.Price <= 0 {
 			t.Fatalf("%s: market data after qualifying %+v: %v", k.Symbol, q, tick)
+		}
+	}
+}
+
+// TestPnLStreams: reqPnL and reqPnLSingle answer at once, then again as the
+// market moves, until cancelled.
+func TestPnLStreams(t *testing.T) {
+	s, clk := manualSim(t, Config{})
+	c := connect(t, s, 1)
+	c.send(&wire.ReqPnL{ReqID: 1, Account: DefaultAccount})
+	first := c.next().(*wire.PnL)
+	c.send(&wire.ReqPnLSingle{ReqID: 2, Account: DefaultAccount, ConID: 265598})
+	single := c.next().(*wire.PnLSingle)
+	if single.Pos != 100 || single.Value == 0 {
+		t.Fatalf("AAPL P&L %+v", single)
+	}
+	clk.Advance(10 * time.Minute)
+	got := map[int]bool{}
+	c.send(&wire.ReqCurrentTime{})
+	for _, m := range c.until(isType[*wire.CurrentTime]) {
+		switch m := m.(type) {
+		case *wire.PnL:
+			got[1] = m.DailyPnL != first.DailyPnL
+		case *wire.PnLSingle:
+			got[2] = m.Value != single.Value
+		}
+	}
+	if !got[1] || !got[2] {
+		t.Fatalf("after the market moved: account P&L changed %v, AAPL's %v", got[1], got[2])
+	}
+	c.send(&wire.CancelPnL{ReqID: 1})
+	c.send(&wire.CancelPnLSingle{ReqID: 2})
+	c.send(&wire.ReqCurrentTime{})
+	c.until(isType[*wire.CurrentTime])
+	clk.Advance(10 * time.Minute)
+	c.send(&wire.ReqCurrentTime{})
+	for _, m := range c.until(isType[*wire.CurrentTime]) {
+		if _, ok := m.(*wire.PnL); ok {
+			t.Fatal("a cancelled P&L still streams")
+		}
+		if _, ok := m.(*wire.PnLSingle); ok {
+			t.Fatal("a cancelled P&L single still streams")
 		}
 	}
 }

@@ -47,6 +47,7 @@ type client struct {
 	hist      map[int]*histSub
 	mkt       map[int]*mktSub
 	rtb       map[int]*rtbSub
+	pnl       map[int]*pnlSub
 
 	version      atomic.Int32
 	serverClosed atomic.Bool // the server chose to close: never hold
@@ -71,6 +72,7 @@ func (s *Server) newClientLocked(conn net.Conn) *client {
 		hist:       map[int]*histSub{},
 		mkt:        map[int]*mktSub{},
 		rtb:        map[int]*rtbSub{},
+		pnl:        map[int]*pnlSub{},
 		out:        newOutQueue(),
 		done:       make(chan struct{}),
 		writerDone: make(chan struct{}),

@@ -90,8 +90,11 @@ func (s *Server) handle(c *client, payload []byte) {
 		s.reqAutoOpenOrders(c)
 	case *wire.ReqCompletedOrders:
 		c.send(&wire.CompletedOrdersEnd{})
-	case *wire.CancelPositions, *wire.CancelAccountSummary, *wire.StartAPI, *wire.CancelPnL, *wire.CancelPnLSingle,
-		*wire.CancelAccountUpdatesMulti:
+	case *wire.CancelPnL:
+		s.cancel(c, func() { delete(c.pnl, m.ReqID) })
+	case *wire.CancelPnLSingle:
+		s.cancel(c, func() { delete(c.pnl, m.ReqID) })
+	case *wire.CancelPositions, *wire.CancelAccountSummary, *wire.StartAPI, *wire.CancelAccountUpdatesMulti:
 		// nothing streams after the first answer; a second START_API is ignored
 	default:
 		s.log.Debug("unknown message ignored", "addr", c.addr, "msg_id", msg.MsgID())
