@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -68,8 +69,10 @@ func (e *Engine) emitAccounts(books []account.Book, now time.Time) {
 				slog.Float64("unrealized_pnl", decimal(s.UnrealizedPnL)),
 				slog.Float64("realized_pnl", decimal(s.RealizedPnL)))
 		}
+		held := map[string]bool{}
 		for _, p := range b.Positions {
 			k := fmt.Sprintf("%s/%d", b.Account, p.ConID)
+			held[k] = true
 			if last, ok := a.positions[k]; ok && (samePosition(last.v, p) || now.Sub(last.at) < accountEventEvery) {
 				continue
 			}
@@ -82,6 +85,19 @@ func (e *Engine) emitAccounts(books []account.Book, now time.Time) {
 				slog.Float64("avg_cost", decimal(p.AvgCost)),
 				slog.Float64("market_value", decimal(p.MarketValue)),
 				slog.Float64("unrealized_pnl", decimal(p.UnrealizedPnL)))
+		}
+		for k, last := range a.positions { // closed: one last line with qty 0
+			if last.v.Symbol == "" || held[k] || !strings.HasPrefix(k, b.Account+"/") {
+				continue
+			}
+			delete(a.positions, k)
+			e.events.add(now, slog.LevelInfo, EventPosition, fmt.Sprintf("%s %s closed", b.Account, last.v.Symbol),
+				slog.String("account", b.Account),
+				slog.String("symbol", last.v.Symbol),
+				slog.Float64("qty", 0),
+				slog.Float64("avg_cost", 0),
+				slog.Float64("market_value", 0),
+				slog.Float64("unrealized_pnl", 0))
 		}
 		for _, x := range b.Executions {
 			if a.execs[x.ExecID] {

@@ -105,6 +105,9 @@ func TestReconnectMidDownloadLeavesExactPositions(t *testing.T) {
 			if seen == 0 {
 				t.Error("no snapshot seen")
 			}
+			rec.waitCount(t, "SPY's closing position event", EventPosition, 1, func(r record) bool {
+				return r.attrs["symbol"] == "SPY" && r.attrs["qty"] == 0.0
+			})
 		})
 	}
 }

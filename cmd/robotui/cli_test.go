@@ -330,6 +330,9 @@ var documented = map[string][]string{
 	"ib.notice":  {"code", "req_id", "text"},
 	"market":     {"open", "next_change"},
 	"farm":       {"farm", "kind", "state", "code"},
+	"account":    {"account", "net_liquidation", "cash", "buying_power", "daily_pnl", "unrealized_pnl", "realized_pnl"},
+	"position":   {"account", "symbol", "qty", "avg_cost", "market_value", "unrealized_pnl"},
+	"execution":  {"account", "symbol", "side", "qty", "price", "time", "exec_id"},
 }
 
 func TestHeadlessJSONAndSIGTERM(t *testing.T) {
@@ -338,6 +341,7 @@ func TestHeadlessJSONAndSIGTERM(t *testing.T) {
 	p.waitLine(t, 20*time.Second, "ready", stateIs("ready"))
 	p.waitLine(t, 20*time.Second, "signal", func(m map[string]any) bool { return m["msg"] == "signal" })
 	p.waitLine(t, 20*time.Second, "keepalive", func(m map[string]any) bool { return m["msg"] == "keepalive" })
+	p.waitLine(t, 20*time.Second, "position", func(m map[string]any) bool { return m["msg"] == "position" })
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
