@@ -372,7 +372,8 @@ func (a *accountModel) bookLocked(acct string, stale bool) account.Book {
 	singles := a.pnlSingle[acct]
 	var daily, unreal, real float64
 	for id, p := range a.positions[acct] {
-		pos := account.Position{Symbol: p.k.Symbol, ConID: id, SecType: p.k.SecType, Currency: p.k.Currency, Qty: p.qty, AvgCost: p.avgCost}
+		pos := account.Position{Symbol: p.k.Symbol, ConID: id, SecType: p.k.SecType, Currency: p.k.Currency, Exchange: p.k.Exchange,
+			LocalSymbol: p.k.LocalSymbol, Multiplier: p.k.Multiplier, LastTradeDate: p.k.LastTradeDateOrContractMonth, Qty: p.qty, AvgCost: p.avgCost}
 		// A mark of another quantity belongs to another download: not mixed in.
 		if m, ok := marks[id]; ok && m.qty == p.qty {
 			pos.MarketPrice, pos.MarketValue, pos.UnrealizedPnL, pos.RealizedPnL = unset(m.price), unset(m.value), unset(m.unreal), unset(m.real)

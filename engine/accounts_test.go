@@ -146,6 +146,11 @@ func TestAccountBookFromSimulator(t *testing.T) {
 	if d := unreal - b.Summary.UnrealizedPnL; d > 0.05 || d < -0.05 {
 		t.Errorf("positions' unrealized %v, account's %v", unreal, b.Summary.UnrealizedPnL)
 	}
+	for _, p := range b.Positions {
+		if p.Symbol == "ES" && (p.Exchange != "CME" || p.Multiplier != "50" || p.LastTradeDate == "" || p.SecType != "FUT") {
+			t.Errorf("ES position %+v: want what a quote request needs", p)
+		}
+	}
 	if x := b.Executions[0]; x.Side != account.Sold || x.Time.IsZero() || x.Time.After(start) || x.Symbol != "AAPL" {
 		t.Errorf("first execution %+v", x)
 	}

@@ -324,9 +324,13 @@ func listCount(s *Scanner, what string) int {
 // fundFields is the number of fund fields CONTRACT_DATA adds for secType FUND (≥ 179).
 const fundFields = 17
 
-// ContractData is CONTRACT_DATA (10). Layout, from ibapi decoder.py
-// processContractDataMsg (10.19 and 10.46, nautechsystems/nautilus_ibapi)
-// and stoqey/ib decoder.ts: [< 164: version 8] reqId, symbol, secType,
+// ContractData is CONTRACT_DATA (10). Layout read from two copies of the
+// official ibapi decoder.py processContractDataMsg found by code search: a
+// current one (SIZE_RULES, LAST_TRADE_DATE and INELIGIBILITY_REASONS gates,
+// the version field gone from 164) and an older one (version 8 always,
+// mdSizeMultiplier from 110); gate numbers from nautechsystems/nautilus_ibapi
+// server_versions.py (0496bf2b). Checked against @stoqey/ib 1.6.10 by `make
+// interop` (at 178 and 193) only. [< 164: version 8] reqId, symbol, secType,
 // lastTradeDateOrContractMonth, [≥ 182: lastTradeDate], strike, right,
 // exchange, currency, localSymbol, marketName, tradingClass, conId, minTick,
 // [110..163: mdSizeMultiplier], multiplier, orderTypes, validExchanges,
