@@ -30,6 +30,9 @@ const maxPnLSingles = 200
 type AccountRound struct {
 	Round    uint64
 	Accounts []string // the managed accounts, in the gateway's order
+	// Again: asked again on the same connection (after 1101), so answers of
+	// the last round's requests may still come, untold apart from this one's.
+	Again bool
 }
 
 // AccountMsg is one answer of an account request. Account and ConID are
@@ -80,14 +83,17 @@ func isAccountMsg(id int) bool {
 	return false
 }
 
-// requestAccounts starts a round on c.
-func (s *Session) requestAccounts(c *Client) {
+// requestAccounts starts a round on c; again: c is the last round's connection.
+func (s *Session) requestAccounts(c *Client, again bool) {
 	f := &s.acct
 	f.round++
 	f.version = c.ServerVersion()
-	f.pnl, f.single, f.subscribed, f.held = map[int]string{}, map[int]pnlKey{}, map[pnlKey]bool{}, nil
+	if !again { // on the same connection the old P&L streams still answer
+		f.pnl, f.single, f.subscribed = map[int]string{}, map[int]pnlKey{}, map[pnlKey]bool{}
+	}
+	f.held = nil
 	accts := c.Accounts()
-	s.emit(AccountRound{Round: f.round, Accounts: accts})
+	s.emit(AccountRound{Round: f.round, Accounts: accts, Again: again})
 	send := func(m wire.Message) {
 		if err := c.send(m); err != nil {
 			s.cfg.Logger.Debug("account request not sent", "msg_id", m.MsgID(), "err", err)

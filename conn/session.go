@@ -439,7 +439,7 @@ func (s *Session) serve(c *Client) (Cause, error) {
 	s.requeueAll("connected")
 	s.pump()
 	s.acct.dial = s.acct.dials
-	s.requestAccounts(c)
+	s.requestAccounts(c, false)
 
 	k := s.cfg.Keepalive
 	tick := time.NewTicker(k.Interval)
@@ -583,7 +583,7 @@ func (s *Session) onNotice(c *Client, m wire.ErrMsg) error {
 	case 1101:
 		s.setState(Ready, Cause1101, nil, 0, time.Time{})
 		s.resubscribeAll(c, m.Code)
-		s.requestAccounts(c) // data lost: the account too
+		s.requestAccounts(c, true) // data lost: the account too
 	case 1102:
 		s.setState(Ready, Cause1102, nil, 0, time.Time{})
 		s.resubscribeAll(c, m.Code)

@@ -96,16 +96,35 @@ func newAccountModel(loc func() *time.Location) *accountModel {
 }
 
 // startRound forgets every pending part: a new round asks for all again.
+// Asked again on the same connection (r.Again), a part still downloading
+// keeps its pending lines: the old download's END, which cannot be told
+// apart from the new one's, then publishes it whole, and the new round's
+// lines follow as updates.
 func (a *accountModel) startRound(r conn.AccountRound) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.round = r.Round
 	a.order = slices.Clone(r.Accounts)
+	keep := [nParts]bool{}
 	for i := range a.loading {
+		keep[i] = r.Again && a.loading[i]
 		a.loading[i] = true
 	}
-	a.pPositions, a.pMarks, a.pValues = map[string]map[int64]posLine{}, map[int64]markLine{}, acctValues{}
-	a.pSummary, a.pExecs, a.pOrders = map[string]acctValues{}, map[string]wire.ExecutionData{}, map[int64]account.Order{}
+	if !keep[partPositions] {
+		a.pPositions = map[string]map[int64]posLine{}
+	}
+	if !keep[partPortfolio] {
+		a.pMarks, a.pValues = map[int64]markLine{}, acctValues{}
+	}
+	if !keep[partSummary] {
+		a.pSummary = map[string]acctValues{}
+	}
+	if !keep[partExecutions] {
+		a.pExecs = map[string]wire.ExecutionData{}
+	}
+	if !keep[partOrders] {
+		a.pOrders = map[int64]account.Order{}
+	}
 	if len(r.Accounts) > 0 {
 		a.marksAcct = r.Accounts[0]
 	}

@@ -310,3 +310,29 @@ func BenchmarkAccountBooks500(b *testing.B) {
 		}
 	}
 }
+
+// TestAccountModelAskedAgain: after 1101 the account is asked again on the
+// same connection; a download still under way keeps its lines, so the END
+// that follows (the old one's) publishes it whole, never a part of it.
+func TestAccountModelAskedAgain(t *testing.T) {
+	a := newAccountModel(func() *time.Location { return time.UTC })
+	now := time.Now()
+	pos := func(sym string, id int64) *wire.PositionData {
+		return &wire.PositionData{Account: "DU1", Contract: wire.Contract{ConID: id, Symbol: sym}, Position: 1, AvgCost: 10}
+	}
+	a.startRound(conn.AccountRound{Round: 1, Accounts: []string{"DU1"}})
+	a.apply(conn.AccountMsg{Round: 1, Msg: pos("A", 1)}, now)
+	a.startRound(conn.AccountRound{Round: 2, Accounts: []string{"DU1"}, Again: true})
+	// The rest of the first download, tagged with the new round.
+	a.apply(conn.AccountMsg{Round: 2, Msg: pos("B", 2)}, now)
+	a.apply(conn.AccountMsg{Round: 2, Msg: &wire.PositionEnd{}}, now)
+	if got := fmt.Sprint(heldOf(a.books(false)[0])); got != "[{A 1 10} {B 1 10}]" {
+		t.Errorf("after the first END: %s, want the whole download", got)
+	}
+	a.apply(conn.AccountMsg{Round: 2, Msg: pos("A", 1)}, now)
+	a.apply(conn.AccountMsg{Round: 2, Msg: pos("B", 2)}, now)
+	a.apply(conn.AccountMsg{Round: 2, Msg: &wire.PositionEnd{}}, now)
+	if got := fmt.Sprint(heldOf(a.books(false)[0])); got != "[{A 1 10} {B 1 10}]" {
+		t.Errorf("after the second download: %s", got)
+	}
+}
