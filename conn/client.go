@@ -430,6 +430,8 @@ func (c *Client) dispatch(payload []byte) {
 	if isAccountMsg(id) {
 		m, err := wire.DecodeServerMessage(payload, v)
 		switch {
+		case errors.Is(err, wire.ErrNonFinite):
+			c.counters.NonFinite.Add(1)
 		case err != nil:
 			c.counters.BadFrames.Add(1)
 		case c.opts.OnAccount != nil:

@@ -142,6 +142,9 @@ func (a *accountModel) apply(ev conn.AccountMsg, now time.Time) bool {
 	touch := func(acct string) { a.updated[acct] = now }
 	switch m := ev.Msg.(type) {
 	case *wire.PositionData:
+		if !finite(m.Position) || !finite(m.AvgCost) { // POSITION_DATA's decoder is lenient
+			return false
+		}
 		line := posLine{account: m.Account, k: m.Contract, qty: m.Position, avgCost: m.AvgCost}
 		if a.loading[partPositions] {
 			inner(a.pPositions, m.Account)[m.Contract.ConID] = line
@@ -471,3 +474,5 @@ func parseExecTime(s string, loc *time.Location) time.Time {
 	}
 	return t
 }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

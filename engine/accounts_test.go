@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -202,6 +203,12 @@ func TestAccountModelRounds(t *testing.T) {
 	msg(3, pos("B", 2, 0))
 	if got := symbols(); got != "[{E 2 10}]" {
 		t.Errorf("after live updates: %s", got)
+	}
+	// A NaN or infinite position is not taken in.
+	msg(3, &wire.PositionData{Account: "DU1", Contract: wire.Contract{ConID: 9, Symbol: "X"}, Position: math.NaN()})
+	msg(3, &wire.PositionData{Account: "DU1", Contract: wire.Contract{ConID: 9, Symbol: "X"}, Position: 1, AvgCost: math.Inf(1)})
+	if got := symbols(); got != "[{E 2 10}]" {
+		t.Errorf("after non-finite lines: %s", got)
 	}
 	if !a.books(true)[0].Stale {
 		t.Error("not stale while the session is not ready")

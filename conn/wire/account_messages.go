@@ -95,12 +95,12 @@ func (m *PortfolioValue) Decode(p []byte, _ int) error {
 	c.Currency = s.String()
 	c.LocalSymbol = s.String()
 	c.TradingClass = s.String()
-	m.Position = s.Float()
-	m.MarketPrice = s.Float()
-	m.MarketValue = s.Float()
-	m.AverageCost = s.Float()
-	m.UnrealizedPnL = s.Float()
-	m.RealizedPnL = s.Float()
+	m.Position = s.Price()
+	m.MarketPrice = s.Price()
+	m.MarketValue = s.Price()
+	m.AverageCost = s.Price()
+	m.UnrealizedPnL = s.Price()
+	m.RealizedPnL = s.Price()
 	m.Account = s.String()
 	return finish(&s, "PORTFOLIO_VALUE")
 }
@@ -174,13 +174,13 @@ func (m *PnL) Decode(p []byte, v int) error {
 		return err
 	}
 	m.ReqID = s.Int32()
-	m.DailyPnL = s.Float()
+	m.DailyPnL = s.Price()
 	m.UnrealizedPnL, m.RealizedPnL = 0, 0
 	if v >= VersionUnrealizedPnL {
-		m.UnrealizedPnL = s.Float()
+		m.UnrealizedPnL = s.Price()
 	}
 	if v >= VersionRealizedPnL {
-		m.RealizedPnL = s.Float()
+		m.RealizedPnL = s.Price()
 	}
 	return finish(&s, "PNL")
 }
@@ -215,16 +215,16 @@ func (m *PnLSingle) Decode(p []byte, v int) error {
 		return err
 	}
 	m.ReqID = s.Int32()
-	m.Pos = s.Float()
-	m.DailyPnL = s.Float()
+	m.Pos = s.Price()
+	m.DailyPnL = s.Price()
 	m.UnrealizedPnL, m.RealizedPnL = 0, 0
 	if v >= VersionUnrealizedPnL {
-		m.UnrealizedPnL = s.Float()
+		m.UnrealizedPnL = s.Price()
 	}
 	if v >= VersionRealizedPnL {
-		m.RealizedPnL = s.Float()
+		m.RealizedPnL = s.Price()
 	}
-	m.Value = s.Float()
+	m.Value = s.Price()
 	return finish(&s, "PNL_SINGLE")
 }
 

@@ -374,6 +374,15 @@ func TestTradingDecodeRejectsHostileCounts(t *testing.T) {
 			t.Errorf("%q decoded", p)
 		}
 	}
+	for _, p := range []string{
+		"7\x008\x001\x00X\x00STK\x00\x000\x00\x00\x00\x00USD\x00X\x00X\x00NaN\x001\x001\x001\x001\x001\x00DU1\x00",
+		"94\x001\x00Infinity\x000\x000\x00",
+		"3\x007\x00Submitted\x00NaN\x00100\x000\x001\x000\x000\x001\x00\x000\x00",
+	} {
+		if _, err := DecodeServerMessage([]byte(p), 200); !errors.Is(err, ErrNonFinite) {
+			t.Errorf("%q: %v, want ErrNonFinite", p, err)
+		}
+	}
 	if _, err := DecodeClientMessage([]byte("7\x003\x001\x000\x00\x00\x00\x00\x00\x00\x000\x00-5\x00"), 200); err == nil {
 		t.Error("negative date count decoded")
 	}
