@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/robotui/robotui/engine/signal"
 	"log/slog"
 	"strings"
 	"time"
@@ -159,6 +160,9 @@ func (e *Engine) emitSignal(symbol string, r SignalRecord) {
 	if r.Relation != "" {
 		text += fmt.Sprintf(" (fast %.4f %s slow %.4f)", r.Fast, r.Relation, r.Slow)
 	}
+	if r.Strategy != "" && r.Strategy != string(signal.KindSMA) {
+		text += " [" + r.Strategy + "]" // an SMA's line reads as it always has
+	}
 	e.events.add(time.Now(), slog.LevelInfo, EventSignal, text,
 		slog.String("symbol", symbol),
 		slog.String("signal", r.Signal),
@@ -166,6 +170,7 @@ func (e *Engine) emitSignal(symbol string, r SignalRecord) {
 		slog.Float64("fast", decimal(r.Fast)),
 		slog.Float64("slow", decimal(r.Slow)),
 		slog.String("bar_time", r.BarTime.UTC().Format(time.RFC3339)),
+		slog.String("strategy", r.Strategy),
 	)
 }
 

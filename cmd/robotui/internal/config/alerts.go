@@ -92,7 +92,7 @@ func defaultAlerts() Alerts {
 }
 
 // isTableList is a setting given as an array of tables ([[alerts.sink]]): decoded whole, not a leaf.
-func isTableList(key string) bool { return key == "alerts.sink" }
+func isTableList(key string) bool { return key == "alerts.sink" || key == "watchlist.group" }
 
 // alerts checks the [alerts] sinks and [ibc]; secrets are checked by `config check` (SinkProblems).
 func (v *validator) alerts() {
