@@ -16,6 +16,8 @@ symbols = ["aapl", " MSFT"]
 strategies = [{ kind = "ema", fast = 5, slow = 13 }, { kind = "rsi" }, { kind = "bollinger", mode = "breakout" }]
 [strategy]
 eval_bars = 4
+[alerts]
+strategy_signals = ["*:rsi", "AAPL:ema"]
 `
 	c, err := ParseBytes("config.toml", []byte(src))
 	if err != nil {
@@ -67,7 +69,10 @@ func TestGroupsErrors(t *testing.T) {
 		"[[watchlist.group]]\nname = \"a\"\nsymbols = [\"AAPL\"]\nstrategies = [{ kind = \"sma\" }]\n[[watchlist.group]]\nname = \"b\"\nsymbols = [\"AAPL\"]\nstrategies = [{ kind = \"rsi\" }]\n": `already in group "a"`,
 		"[[watchlist.group]]\nname = \"a\"\nsymbols = [\"AAPL\"]\nstrategies = [{ kind = \"sma\", fsat = 3 }]\n":                                                                                   `unknown key "fsat"`,
 		"[[watchlist.group]]\nname = \"a\"\nsymbols = [\"AAPL\"]\nstrategies = [{ kind = \"bollinger\", mode = 3 }]\n":                                                                             "expected [[watchlist.group]] tables",
-		"[strategy]\neval_bars = 0\n": "expected 1 to 1000 bars",
+		"[strategy]\neval_bars = 0\n":                   "expected 1 to 1000 bars",
+		"[alerts]\nstrategy_signals = [\"AAPL\"]\n":     `expected "SYMBOL:KIND"`,
+		"[alerts]\nstrategy_signals = [\"AAPL:foo\"]\n": "kind: expected one of",
+		"[alerts]\nstrategy_signals = [\"TSLA:rsi\"]\n": "TSLA is not in [watchlist] symbols",
 	} {
 		c, err := ParseBytes("config.toml", []byte(head+body))
 		if err == nil {
