@@ -3,9 +3,12 @@ package engine
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/conn/ibsim"
 	"github.com/robotui/robotui/engine/signal"
 )
@@ -116,5 +119,104 @@ func TestStrategiesMatchSimulator(t *testing.T) {
 				t.Errorf("%s has only the SMA, yet %d signal lines of other strategies", symbols[2], n)
 			}
 		})
+	}
+}
+
+// smallKinds is every kind with short periods, so that a 100-bar series has signals of each.
+func smallKinds(t testing.TB) []signal.Strategy {
+	t.Helper()
+	var out []signal.Strategy
+	for _, p := range []signal.Spec{
+		{Kind: signal.KindSMA, Fast: 2, Slow: 5}, {Kind: signal.KindEMA, Fast: 3, Slow: 7},
+		{Kind: signal.KindRSI, Period: 5, Low: 40, High: 60}, {Kind: signal.KindMACD, Fast: 3, Slow: 7, Signal: 3},
+		{Kind: signal.KindBollinger, Period: 8, Width: 1, Mode: signal.ModeReversion}, {Kind: signal.KindDonchian, Period: 6},
+	} {
+		s, err := p.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func groupEngine(t testing.TB, strategies []signal.Strategy) *Engine {
+	t.Helper()
+	e, err := New(Options{Session: conn.Config{Addr: "127.0.0.1:9"}, Symbols: []string{"X"}, Strategy: strategies[0],
+		Strategies: map[string][]signal.Strategy{"X": strategies}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	return e
+}
+
+// TestStrategiesOutageEquivalence: with all six kinds on a symbol, live
+// updates, live updates with outages healed by backfills, and one backfill
+// of everything at the end give every strategy the same verdict on every
+// bar; the first two emit the same signal lines.
+func TestStrategiesOutageEquivalence(t *testing.T) {
+	kinds := smallKinds(t)
+	signals := map[string]int{}
+	for seed := range uint64(10) {
+		rng := rand.New(rand.NewPCG(seed, 2))
+		from, start := int64(300_000), int64(300_000+60*step+17)
+		now := start
+		plain, faulty := groupEngine(t, kinds), groupEngine(t, kinds)
+		for _, e := range []*Engine{plain, faulty} {
+			e.onBars(e.syms[0], conn.BarEvent{Kind: conn.BarBackfill, Bars: backfill(from, start)})
+		}
+		last, lastFaulty, wasDown := start, start, false
+		for range 60 {
+			now += int64(30 + rng.IntN(3*step))
+			for _, b := range push(last, now) {
+				plain.onBars(plain.syms[0], conn.BarEvent{Kind: conn.BarUpdate, Bar: b})
+			}
+			last = now
+			switch down := rng.IntN(4) == 0; {
+			case down:
+				wasDown = true
+			case wasDown:
+				faulty.onBars(faulty.syms[0], conn.BarEvent{Kind: conn.BarResubscribed})
+				window := now - (start - from)
+				faulty.onBars(faulty.syms[0], conn.BarEvent{Kind: conn.BarBackfill, Bars: backfill((window+step-1)/step*step, now)})
+				wasDown, lastFaulty = false, now
+			default:
+				for _, b := range push(lastFaulty, now) {
+					faulty.onBars(faulty.syms[0], conn.BarEvent{Kind: conn.BarUpdate, Bar: b})
+				}
+				lastFaulty = now
+			}
+		}
+		if wasDown {
+			faulty.onBars(faulty.syms[0], conn.BarEvent{Kind: conn.BarBackfill, Bars: backfill(from, last)})
+		}
+		once := groupEngine(t, kinds)
+		once.onBars(once.syms[0], conn.BarEvent{Kind: conn.BarBackfill, Bars: backfill(from, last)})
+		pb, pv := plain.Verdicts("X")
+		for name, e := range map[string]*Engine{"with outages": faulty, "one backfill": once} {
+			b, v := e.Verdicts("X")
+			if !slices.Equal(pb, b) || len(v) != len(pv) {
+				t.Fatalf("seed %d %s: %d bars, live %d", seed, name, len(b), len(pb))
+			}
+			for k := range pv {
+				if !slices.Equal(pv[k], v[k]) {
+					t.Fatalf("seed %d %s: %s's verdicts differ from live", seed, name, kinds[k].Name())
+				}
+			}
+		}
+		if !slices.Equal(plain.SignalHistory("X"), faulty.SignalHistory("X")) {
+			t.Fatalf("seed %d: emitted signals differ", seed)
+		}
+		for _, r := range plain.SignalHistory("X") {
+			if r.Signal != "HOLD" {
+				signals[r.Strategy]++
+			}
+		}
+	}
+	for _, k := range signal.Kinds {
+		if signals[string(k)] == 0 {
+			t.Errorf("no %s signal emitted in any run: the comparison saw only HOLD", k)
+		}
 	}
 }

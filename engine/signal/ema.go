@@ -8,41 +8,6 @@ func emaStep(e, x, alpha float64) float64 {
 	return e + float64(alpha*(x-e))
 }
 
-// emaSeries writes into out[i] the EMA of xs[..i] for i >= n-1 (seeded with
-// the SMA of the first n values, as StockCharts and most references do) and
-// returns out; out[:n-1] is left zero. len(out) == len(xs), len(xs) >= n.
-func emaSeries(out, xs []float64, n int) []float64 {
-	alpha := 2 / float64(n+1)
-	sum := 0.0
-	for _, x := range xs[:n] {
-		sum += x
-	}
-	e := sum / float64(n)
-	out[n-1] = e
-	for i := n; i < len(xs); i++ {
-		e = emaStep(e, xs[i], alpha)
-		out[i] = e
-	}
-	return out
-}
-
-// emaLast returns the EMA of xs at its last two values (prev is valid when
-// len(xs) > n), the same numbers emaSeries gives, without a buffer.
-func emaLast(xs []float64, n int) (prev, last float64) {
-	alpha := 2 / float64(n+1)
-	sum := 0.0
-	for _, x := range xs[:n] {
-		sum += x
-	}
-	e := sum / float64(n)
-	prev = e
-	for i := n; i < len(xs); i++ {
-		prev = e
-		e = emaStep(e, xs[i], alpha)
-	}
-	return prev, e
-}
-
 // EMACrossover signals BUY on the bar where the fast exponential moving
 // average rises above the slow one, SELL where it falls below, HOLD
 // otherwise; each EMA is seeded with its SMA at the start of the window.
@@ -74,8 +39,7 @@ func (s *EMACrossover) Evaluate(closes []float64) Result {
 		return Result{}
 	}
 	scale, ok := finiteScale(w)
-	fp, f := emaLast(w, s.fast)
-	sp, sl := emaLast(w, s.slow)
+	fp, f, sp, sl := emaPair(w, s.fast, s.slow)
 	r := Result{Fast: f, Slow: sl, Ready: true}
 	if !ok {
 		return r
@@ -120,42 +84,78 @@ func (s *MACD) Evaluate(closes []float64) Result {
 	if len(w) < s.first() {
 		return Result{}
 	}
-	var buf [1024]float64 // the default window fits: no allocation per bar
-	var line []float64
-	if len(w) <= len(buf) {
-		line = buf[:len(w)]
-	} else {
-		line = make([]float64, len(w))
-	}
-	emaSeries(line, w, s.slow)
-	// The fast EMA runs from the window's start, like the slow one; from bar
-	// slow-1 on (never before fast), line[i] turns from the slow EMA into the MACD line in place.
-	alpha := 2 / float64(s.fast+1)
-	sum := 0.0
-	for _, x := range w[:s.fast] {
-		sum += x
-	}
-	e := sum / float64(s.fast)
-	for i := s.fast; i < len(w); i++ {
-		e = emaStep(e, w[i], alpha)
-		if i >= s.slow-1 {
-			line[i] = e - line[i]
-		}
-	}
-	macd := line[s.slow-1:]
-	sp, sg := emaLast(macd, s.signal)
-	mp := 0.0
-	if len(macd) > s.signal {
-		mp = macd[len(macd)-2]
-	}
-	r := Result{Fast: macd[len(macd)-1], Slow: sg, Ready: true}
+	mp, m, sp, sg := macdLast(w, s.fast, s.slow, s.signal)
+	r := Result{Fast: m, Slow: sg, Ready: true}
 	scale, ok := finiteScale(w)
 	if !ok {
 		return r
 	}
 	r.Relation = relate(r.Fast, sg, scale)
-	if len(macd) > s.signal {
+	if len(w) > s.first() {
 		r.Action = crossing(relate(mp, sp, scale), r.Relation)
 	}
 	return r
+}
+
+// emaPair is the EMA of xs for the fast and the slow length on its last two
+// values (each seeded with its SMA of the first closes), in one pass: two
+// independent recurrences the CPU runs side by side. len(xs) >= slow > fast.
+func emaPair(xs []float64, fast, slow int) (fprev, f, sprev, sl float64) {
+	af, as := 2/float64(fast+1), 2/float64(slow+1)
+	sumF := 0.0
+	for _, x := range xs[:fast] {
+		sumF += x
+	}
+	sumS := 0.0
+	for _, x := range xs[:slow] {
+		sumS += x
+	}
+	f = sumF / float64(fast)
+	for _, x := range xs[fast:slow] {
+		f = emaStep(f, x, af)
+	}
+	sl = sumS / float64(slow)
+	fprev, sprev = f, sl
+	for _, x := range xs[slow:] {
+		fprev, sprev = f, sl
+		f, sl = emaStep(f, x, af), emaStep(sl, x, as)
+	}
+	return fprev, f, sprev, sl
+}
+
+// macdLast is the MACD line (EMA(fast) - EMA(slow), from bar slow-1) and its
+// signal line (an EMA of it, seeded with the SMA of its first signal values)
+// on the last two bars of xs, in one pass without a buffer. len(xs) >=
+// slow+signal-1.
+func macdLast(xs []float64, fast, slow, signal int) (mprev, m, sprev, sg float64) {
+	af, as, ag := 2/float64(fast+1), 2/float64(slow+1), 2/float64(signal+1)
+	sumF := 0.0
+	for _, x := range xs[:fast] {
+		sumF += x
+	}
+	sumS := 0.0
+	for _, x := range xs[:slow] {
+		sumS += x
+	}
+	f := sumF / float64(fast)
+	for _, x := range xs[fast:slow] {
+		f = emaStep(f, x, af)
+	}
+	e := sumS / float64(slow)
+	m = f - e
+	sumM := m
+	for _, x := range xs[slow : slow+signal-1] {
+		f, e = emaStep(f, x, af), emaStep(e, x, as)
+		m = f - e
+		sumM += m
+	}
+	sg = sumM / float64(signal)
+	mprev, sprev = m, sg
+	for _, x := range xs[slow+signal-1:] {
+		mprev, sprev = m, sg
+		f, e = emaStep(f, x, af), emaStep(e, x, as)
+		m = f - e
+		sg = emaStep(sg, m, ag)
+	}
+	return mprev, m, sprev, sg
 }

@@ -65,7 +65,8 @@ func (s *RSI) zone(v float64) Relation {
 
 // rsiLast is Wilder's RSI on the last two closes of xs: the first averages
 // are the plain means of the first n gains and losses, then each is
-// (prev×(n-1) + now)/n. prev is only meaningful when len(xs) > n+1.
+// (prev×(n-1) + now)/n, the division done as a product with 1/n (it is on
+// the recurrence's critical path). prev is only meaningful when len(xs) > n+1.
 func rsiLast(xs []float64, n int) (prev, last float64) {
 	var gain, loss float64
 	for i := 1; i <= n; i++ {
@@ -74,16 +75,15 @@ func rsiLast(xs []float64, n int) (prev, last float64) {
 		loss += max(-d, 0)
 	}
 	gain, loss = gain/float64(n), loss/float64(n)
-	last = rsiOf(gain, loss)
-	prev = last
-	k := float64(n - 1)
+	pg, pl := gain, loss
+	k, inv := float64(n-1), 1/float64(n)
 	for i := n + 1; i < len(xs); i++ {
 		d := xs[i] - xs[i-1]
-		gain = (float64(gain*k) + max(d, 0)) / float64(n)
-		loss = (float64(loss*k) + max(-d, 0)) / float64(n)
-		prev, last = last, rsiOf(gain, loss)
+		pg, pl = gain, loss
+		gain = float64(float64(gain*k)+max(d, 0)) * inv
+		loss = float64(float64(loss*k)+max(-d, 0)) * inv
 	}
-	return prev, last
+	return rsiOf(pg, pl), rsiOf(gain, loss)
 }
 
 // rsiOf is 100 - 100/(1+gain/loss): 100 without losses, 50 when flat.

@@ -131,6 +131,13 @@ func TestWindowMatchesHistory(t *testing.T) {
 	_, fast := emaLast(closes, 12)
 	_, slow := emaLast(closes, 26)
 	r := e.Evaluate(closes)
+	fp, f, sp, sl := emaPair(closes[:400], 12, 26)
+	if wfp, wf := emaLast(closes[:400], 12); fp != wfp || f != wf {
+		t.Errorf("emaPair fast %g %g, one EMA alone %g %g", fp, f, wfp, wf)
+	}
+	if wsp, wsl := emaLast(closes[:400], 26); sp != wsp || sl != wsl {
+		t.Errorf("emaPair slow %g %g, one EMA alone %g %g", sp, sl, wsp, wsl)
+	}
 	if math.Abs(r.Fast-fast) > 1e-6*fast || math.Abs(r.Slow-slow) > 1e-6*slow {
 		t.Errorf("EMA window %g %g, whole history %g %g", r.Fast, r.Slow, fast, slow)
 	}
@@ -266,4 +273,21 @@ func BenchmarkStrategy(b *testing.B) {
 			}
 		})
 	}
+}
+
+// emaLast is the plain EMA of xs at its last two values (prev is valid when
+// len(xs) > n), one recurrence at a time: what emaPair must agree with.
+func emaLast(xs []float64, n int) (prev, last float64) {
+	alpha := 2 / float64(n+1)
+	sum := 0.0
+	for _, x := range xs[:n] {
+		sum += x
+	}
+	e := sum / float64(n)
+	prev = e
+	for i := n; i < len(xs); i++ {
+		prev = e
+		e = emaStep(e, xs[i], alpha)
+	}
+	return prev, e
 }
