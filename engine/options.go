@@ -84,7 +84,7 @@ type Options struct {
 	ClockRate    float64                  // how fast the gateway's clock runs against ours (the simulator's speed); default 1
 
 	// MaxBars bounds each symbol's series (oldest dropped); default 256,
-	// raised to twice the strategy's lookback when that is larger. Only the
+	// raised to twice the longest strategy lookback when that is larger. Only the
 	// lookback's bars are needed to judge the next one; the series is most of
 	// a symbol's memory (500 symbols of 256 bars: about 9 MB).
 	MaxBars int

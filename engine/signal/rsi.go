@@ -1,6 +1,9 @@
 package signal
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // RSI signals on Wilder's relative strength index: BUY on the bar it rises
 // back above the low threshold (leaves oversold), SELL on the bar it falls
@@ -79,9 +82,11 @@ func rsiLast(xs []float64, n int) (prev, last float64) {
 	k, inv := float64(n-1), 1/float64(n)
 	for i := n + 1; i < len(xs); i++ {
 		d := xs[i] - xs[i-1]
+		// max(d, 0) and max(-d, 0) without a branch a random walk mispredicts; both exact.
+		a := math.Abs(d)
 		pg, pl = gain, loss
-		gain = float64(float64(gain*k)+max(d, 0)) * inv
-		loss = float64(float64(loss*k)+max(-d, 0)) * inv
+		gain = float64(float64(gain*k)+float64(d+a)*0.5) * inv
+		loss = float64(float64(loss*k)+float64(a-d)*0.5) * inv
 	}
 	return rsiOf(pg, pl), rsiOf(gain, loss)
 }
