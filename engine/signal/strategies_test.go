@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -253,6 +254,10 @@ func BenchmarkAllStrategies100(b *testing.B) {
 	for i := range series {
 		series[i] = randomWalk(uint64(i), 1000, 0.01)
 	}
+	// On one locked thread its CPU time is the work's, however loaded the machine.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cpu0, ok := threadCPU()
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, closes := range series {
@@ -260,6 +265,9 @@ func BenchmarkAllStrategies100(b *testing.B) {
 				s.Evaluate(closes[len(closes)-s.Lookback():])
 			}
 		}
+	}
+	if cpu1, _ := threadCPU(); ok && b.N > 0 {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 	}
 }
 
