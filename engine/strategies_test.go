@@ -220,3 +220,21 @@ func TestStrategiesOutageEquivalence(t *testing.T) {
 		}
 	}
 }
+
+func TestFigures(t *testing.T) {
+	for _, tt := range []struct {
+		r    SignalRecord
+		want string
+	}{
+		{SignalRecord{Strategy: "rsi", Fast: 28.1, Relation: "below"}, " (RSI 28.1000, oversold) [rsi]"},
+		{SignalRecord{Strategy: "macd", Fast: -0.5, Slow: -0.25, Relation: "below"}, " (MACD -0.5000 below signal -0.2500) [macd]"},
+		{SignalRecord{Strategy: "bollinger", Fast: 99, Slow: 101, Relation: "equal"}, " (close inside the bands 99.0000–101.0000) [bollinger]"},
+		{SignalRecord{Strategy: "donchian", Fast: 99, Slow: 101, Relation: "above"}, " (close above the channel 99.0000–101.0000) [donchian]"},
+		{SignalRecord{Strategy: "ema", Fast: 2, Slow: 1, Relation: "above"}, " (fast 2.0000 above slow 1.0000) [ema]"},
+		{SignalRecord{Strategy: "ema"}, " [ema]"},
+	} {
+		if got := figures(tt.r); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.r, got, tt.want)
+		}
+	}
+}

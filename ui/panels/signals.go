@@ -35,8 +35,8 @@ type columns struct {
 	kinds                                    []string // a column each, when some symbol has more than one strategy
 }
 
-// strategyWidth is a strategy column's: "SELL 59m" and a space to spare.
-const strategyWidth = 9
+// strategyWidth is a strategy column's: "SELL 23h59m", the longest Age.
+const strategyWidth = 11
 
 func layoutColumns(inner int) columns {
 	// The signal column holds "SIGNAL▾" when the table is sorted by it.
@@ -50,16 +50,20 @@ func layoutColumns(inner int) columns {
 }
 
 // withStrategies adds a column per strategy kind in use, as many as leave
-// the status column 12 cells.
+// the status column 12 cells. When every symbol's main strategy is of one
+// kind, SIGNAL and SINCE already show it: that kind gets no column.
 func (c columns) withStrategies(s *engine.Snapshot) columns {
-	var kinds []string
+	var kinds, mains []string
 	many := false
 	for i := range s.Symbols {
 		st := s.Symbols[i].Strategies
 		many = many || len(st) > 1
-		for _, x := range st {
+		for j, x := range st {
 			if !slices.Contains(kinds, x.Strategy) {
 				kinds = append(kinds, x.Strategy)
+			}
+			if j == 0 && !slices.Contains(mains, x.Strategy) {
+				mains = append(mains, x.Strategy)
 			}
 		}
 	}
@@ -67,6 +71,9 @@ func (c columns) withStrategies(s *engine.Snapshot) columns {
 		return c
 	}
 	for _, k := range kinds {
+		if len(mains) == 1 && k == mains[0] {
+			continue
+		}
 		if c.status-strategyWidth-1 < 12 {
 			break
 		}

@@ -11,7 +11,8 @@ import (
 
 // TestStrategyColumns: a column per strategy kind in use once some symbol has
 // more than one, each cell its last cross and age (HOLD before the first,
-// blank where the kind does not judge the symbol); none with one strategy each.
+// blank where the kind does not judge the symbol), but none for the one kind
+// every main strategy is (SIGNAL and SINCE show it); none with one strategy each.
 func TestStrategyColumns(t *testing.T) {
 	at := time.Date(2026, 1, 5, 15, 0, 0, 0, time.UTC)
 	sma := engine.StrategyRow{Strategy: "sma", Signal: "HOLD", LastCross: "SELL", Since: at.Add(-20 * time.Minute)}
@@ -23,21 +24,30 @@ func TestStrategyColumns(t *testing.T) {
 	tb := Table{Order: []int{0, 1}, SortBy: SortSymbol}
 	lines := Signals(plainTheme(), s, tb, 140, 6)
 	head, aapl, spy := lines[1], lines[2], lines[3]
-	for _, col := range []string{"SMA", "RSI", "MACD"} {
+	for _, col := range []string{"RSI", "MACD"} {
 		if !strings.Contains(head, col+" ") {
 			t.Errorf("header lacks %s: %q", col, head)
 		}
 	}
-	if !strings.Contains(aapl, "BUY 5m") || !strings.Contains(aapl, "SELL 20m") || !strings.Contains(aapl, "HOLD") {
+	if strings.Contains(head, "SMA") {
+		t.Errorf("every main strategy is the SMA, yet an SMA column: %q", head)
+	}
+	if !strings.Contains(aapl, "BUY 5m00s") || !strings.Contains(aapl, "HOLD ") || strings.Contains(aapl, "SELL 20m") {
 		t.Errorf("AAPL row %q", aapl)
 	}
-	if strings.Contains(spy, "BUY 5m") || !strings.Contains(spy, "SELL 20m") {
-		t.Errorf("SPY row %q", spy)
+	if strings.Contains(spy, "BUY") || strings.Contains(spy, "HOLD") {
+		t.Errorf("SPY row (the SMA alone) %q", spy)
 	}
 	col := func(line, sub string) int { return utf8.RuneCountInString(line[:strings.Index(line, sub)]) }
 	if i, j := col(head, "RSI"), col(aapl, "BUY 5m"); i != j {
 		t.Errorf("RSI column at %d in the header, its cell at %d", i, j)
 	}
+	// Main strategies of two kinds: SINCE mixes them, so each kind has its column.
+	s.Symbols[1].Strategies = []engine.StrategyRow{{Strategy: "rsi", Signal: "HOLD"}, sma}
+	if head := Signals(plainTheme(), s, tb, 140, 6)[1]; !strings.Contains(head, "SMA ") || !strings.Contains(head, "RSI ") {
+		t.Errorf("mains of two kinds: %q", head)
+	}
+	s.Symbols[1].Strategies = []engine.StrategyRow{sma}
 	s.Symbols[0].Strategies = s.Symbols[0].Strategies[:1]
 	if head := Signals(plainTheme(), s, tb, 140, 6)[1]; strings.Contains(head, "SMA") {
 		t.Errorf("one strategy per symbol, yet strategy columns: %q", head)
