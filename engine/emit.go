@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/robotui/robotui/engine/signal"
 	"log/slog"
 	"strings"
 	"time"
@@ -164,7 +165,10 @@ func ibErrorLevel(code int) slog.Level {
 func (e *Engine) emitSignal(symbol string, r SignalRecord) {
 	// The screen's zone in the text (the header's New York), UTC in the field.
 	text := fmt.Sprintf("%s %s at %s, close %.2f", symbol, r.Signal, r.BarTime.In(e.loc).Format("Mon 2 Jan 15:04"), r.Price)
-	if r.Relation != "" {
+	switch {
+	case r.Strategy != "" && r.Strategy != string(signal.KindSMA):
+		text += figures(r) // an SMA's line reads as it always has
+	case r.Relation != "":
 		text += fmt.Sprintf(" (fast %.4f %s slow %.4f)", r.Fast, r.Relation, r.Slow)
 	}
 	e.events.add(time.Now(), slog.LevelInfo, EventSignal, text,
@@ -174,6 +178,7 @@ func (e *Engine) emitSignal(symbol string, r SignalRecord) {
 		slog.Float64("fast", decimal(r.Fast)),
 		slog.Float64("slow", decimal(r.Slow)),
 		slog.String("bar_time", r.BarTime.UTC().Format(time.RFC3339)),
+		slog.String("strategy", r.Strategy),
 	)
 }
 

@@ -91,7 +91,7 @@ func New(opts Options) (*Engine, error) {
 	e.acct = newAccountModel(e.dateLoc.Load)
 	e.span = barSeconds(opts.Bars.BarSize)
 	for _, name := range opts.Symbols {
-		sym := newSymbolState(name, opts.Strategy, opts.MaxBars, opts.SignalHistory, e.span)
+		sym := newSymbolState(name, opts.strategiesOf(name), opts.MaxBars, opts.SignalHistory, e.span)
 		e.syms = append(e.syms, sym)
 		e.bySymbol[name] = sym
 	}

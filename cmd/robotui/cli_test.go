@@ -325,7 +325,7 @@ var documented = map[string][]string{
 	"keepalive":  {"rtt_ms", "ok", "misses"},
 	"sockets":    {"port", "established", "close_wait", "time_wait", "fin_wait2", "zombies", "listener_pid"},
 	"zombie":     {"pid", "command", "side", "local", "remote", "action"},
-	"signal":     {"symbol", "signal", "price", "fast", "slow", "bar_time"},
+	"signal":     {"symbol", "signal", "price", "fast", "slow", "bar_time", "strategy"},
 	"ib.error":   {"code", "req_id", "text"},
 	"ib.notice":  {"code", "req_id", "text"},
 	"market":     {"open", "next_change"},

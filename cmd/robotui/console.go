@@ -325,6 +325,7 @@ func defaultLogPath(env []string) string {
 
 func engineOptions(cfg config.Config, sim *ibsim.Server, events *slog.Logger, m *metrics.Metrics) engine.Options {
 	sma, _ := strategy.NewSMACrossover(cfg.Strategy.Fast, cfg.Strategy.Slow) // validated by config
+	perSymbol, _ := cfg.SymbolStrategies()                                   // validated by config
 	opts := engine.Options{
 		Session: conn.Config{
 			Addr:           cfg.Gateway.Addr(),
@@ -346,6 +347,8 @@ func engineOptions(cfg config.Config, sim *ibsim.Server, events *slog.Logger, m 
 			WhatToShow: cfg.Watchlist.WhatToShow, UseRTH: cfg.Watchlist.UseRTH,
 		},
 		Strategy:     sma,
+		Strategies:   perSymbol,
+		EvalBars:     cfg.Strategy.EvalBars,
 		GatewayPort:  cfg.Gateway.Port,
 		ScanInterval: cfg.Zombies.ScanInterval,
 		AutoKill:     cfg.Zombies.AutoKill,

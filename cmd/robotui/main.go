@@ -74,6 +74,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string)
 			return runIBC(args[1:], stdin, stdout, stderr, env)
 		case "health":
 			return runHealth(args[1:], stdout, stderr, env)
+		case "backtest":
+			return runBacktest(args[1:], stdout, stderr, env)
 		case "status", "quotes", "positions":
 			return runClient(args[0], args[1:], stdout, stderr, env)
 		case "completion":
@@ -157,6 +159,7 @@ Usage:
                                a command to IBC's command server ([ibc] command_port)
   robotui health [--ready]     ask a running robotui (never the gateway): exit 0 healthy, 1 not, 2 none
   robotui status|quotes|positions [--json]  ask a running robotui's API (--api)
+  robotui backtest [--symbols] [--strategy] [--since] [--json]  how each strategy has done on its bars (--api)
   robotui completion bash|zsh|fish  print a shell completion script
   robotui version              print the version, module version and commit
 
