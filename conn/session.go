@@ -171,6 +171,7 @@ type Session struct {
 	exit      exitKind
 	farms     farmTable
 	competing bool // a competing live session (10197) holds the data on this connection
+	acct      accountFeed
 }
 
 // noSuchHostRetry is the least wait before resolving a host name that did
@@ -390,6 +391,9 @@ func (s *Session) dial() (*Client, error) {
 		OnStage:      func(st Stage) { s.in.put(st) },
 		OnServerTime: s.noteServerTime,
 	}
+	s.acct.dials++
+	dialN := s.acct.dials
+	opts.OnAccount = func(m wire.Message) { s.in.put(accountItem{dial: dialN, m: m}) }
 	go func() {
 		c, err := Dial(ctx, opts)
 		res <- result{c, err}
@@ -436,6 +440,8 @@ func (s *Session) serve(c *Client) (Cause, error) {
 	first := s.startPing(c)
 	s.requeueAll("connected")
 	s.pump()
+	s.acct.dial = s.acct.dials
+	s.requestAccounts(c, false)
 
 	k := s.cfg.Keepalive
 	tick := time.NewTicker(k.Interval)
@@ -551,6 +557,11 @@ func (s *Session) drainInbox(c *Client) error {
 			}
 		case reqDone:
 			s.onReqDone(v)
+		case accountItem:
+			// Only the served client's: what a dead connection read is of a round that is over.
+			if c != nil && c == s.client && v.dial == s.acct.dial {
+				s.onAccount(c, v.m)
+			}
 		case func():
 			v()
 		}
@@ -574,6 +585,7 @@ func (s *Session) onNotice(c *Client, m wire.ErrMsg) error {
 	case 1101:
 		s.setState(Ready, Cause1101, nil, 0, time.Time{})
 		s.resubscribeAll(c, m.Code)
+		s.requestAccounts(c, true) // data lost: the account too
 	case 1102:
 		s.setState(Ready, Cause1102, nil, 0, time.Time{})
 		s.resubscribeAll(c, m.Code)

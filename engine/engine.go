@@ -44,11 +44,13 @@ type Engine struct {
 	snaps    chan Snapshot
 	latest   atomic.Pointer[Snapshot]
 
-	ibc     ibcGate
-	mu      sync.Mutex // guards sock and market
-	sock    SocketInfo
-	market  MarketInfo
-	haveMkt bool
+	acct       *accountModel
+	acctEvents accountEmitter
+	ibc        ibcGate
+	mu         sync.Mutex // guards sock and market
+	sock       SocketInfo
+	market     MarketInfo
+	haveMkt    bool
 
 	ctx     context.Context // cancelled by Close: cuts short scans and kills
 	cancel  context.CancelFunc
@@ -89,9 +91,10 @@ func New(opts Options) (*Engine, error) {
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.dateLoc.Store(e.loc)
+	e.acct = newAccountModel(e.dateLoc.Load)
 	e.span = barSeconds(opts.Bars.BarSize)
 	for _, name := range opts.Symbols {
-		sym := newSymbolState(name, opts.Strategy, opts.MaxBars, opts.SignalHistory, e.span)
+		sym := newSymbolState(name, opts.strategiesOf(name), opts.MaxBars, opts.SignalHistory, e.span)
 		e.syms = append(e.syms, sym)
 		e.bySymbol[name] = sym
 	}

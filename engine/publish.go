@@ -99,6 +99,8 @@ func (e *Engine) buildSnapshot() Snapshot {
 	}
 	// Degraded holds the socket, but IB sends nothing until 1101/1102.
 	updating := st.State == conn.Ready
+	s.Accounts = e.acct.books(!updating)
+	e.emitAccounts(s.Accounts, now)
 	for i, sym := range e.syms {
 		s.Symbols[i] = e.symbolRow(sym, updating)
 	}

@@ -41,8 +41,9 @@ type symbolState struct {
 	silentSince time.Time
 }
 
-func newSymbolState(name string, strategy signal.Strategy, maxBars, maxHist int, span int64) *symbolState {
-	return &symbolState{name: name, ser: newSeries(strategy, maxBars, span), maxHist: maxHist}
+// newSymbolState follows a symbol judged by strategies, the first its main one.
+func newSymbolState(name string, strategies []signal.Strategy, maxBars, maxHist int, span int64) *symbolState {
+	return &symbolState{name: name, ser: newSeries(strategies[0], maxBars, span, strategies[1:]...), maxHist: maxHist}
 }
 
 // note keeps the last cross; called for every verdict, emitted or not.
@@ -143,7 +144,7 @@ func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
 	sym.backfills++
 	sym.awaiting = false
 	sym.errText = ""
-	out = e.keepSignals(sym, out)
+	out = e.keepSignals(sym, sym.ser.withMore(out))
 	sym.badDates += uint64(skipped)
 	stored := e.closedSince(sym, from)
 	sym.mu.Unlock()
@@ -193,7 +194,7 @@ func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) bool {
 		out = out[len(out)-1:]
 	}
 	closed := len(out) > 0
-	out = e.keepSignals(sym, out)
+	out = e.keepSignals(sym, sym.ser.withMore(out))
 	sym.mu.Unlock()
 	e.recordBars(sym.name, closedBars)
 	if resumed {
@@ -251,7 +252,32 @@ func (sym *symbolState) row() SymbolRow {
 	if sym.lastCross != signal.Hold {
 		r.LastCross, r.Since = sym.lastCross.String(), time.Unix(sym.since, 0).UTC()
 	}
+	r.Strategies = sym.strategyRows(r)
 	return r
+}
+
+// strategyRows is the row's per-strategy part: the main strategy's from the
+// row itself, then the others'.
+func (sym *symbolState) strategyRows(r SymbolRow) []StrategyRow {
+	out := make([]StrategyRow, 0, 1+len(sym.ser.more))
+	out = append(out, StrategyRow{Strategy: string(signal.KindOf(sym.ser.strategy)), Name: sym.ser.strategy.Name(),
+		Signal: r.Signal, Relation: r.Relation, Fast: r.Fast, Slow: r.Slow, LastCross: r.LastCross, Since: r.Since})
+	var vs []verdict
+	if b := sym.ser.newestClosed(); b != nil {
+		vs = sym.ser.moreV[b.t]
+	}
+	for k, m := range sym.ser.more {
+		row := StrategyRow{Strategy: string(signal.KindOf(m)), Name: m.Name()}
+		if k < len(vs) {
+			rec := vs[k].record(0, 0)
+			row.Signal, row.Relation, row.Fast, row.Slow = rec.Signal, rec.Relation, rec.Fast, rec.Slow
+		}
+		if c := sym.ser.moreLast[k]; c.act != signal.Hold {
+			row.LastCross, row.Since = c.act.String(), time.Unix(c.since, 0).UTC()
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 // quietBeforeClose is how long a forming bar must have gone without any
@@ -277,7 +303,7 @@ func (e *Engine) closeElapsedBars() {
 				out = append(out, b.record())
 				closedBars = append(closedBars, b.bar())
 			})
-			out = e.keepSignals(sym, out)
+			out = e.keepSignals(sym, sym.ser.withMore(out))
 		}
 		sym.mu.Unlock()
 		e.recordBars(sym.name, closedBars)

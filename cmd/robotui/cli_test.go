@@ -325,11 +325,14 @@ var documented = map[string][]string{
 	"keepalive":  {"rtt_ms", "ok", "misses"},
 	"sockets":    {"port", "established", "close_wait", "time_wait", "fin_wait2", "zombies", "listener_pid"},
 	"zombie":     {"pid", "command", "side", "local", "remote", "action"},
-	"signal":     {"symbol", "signal", "price", "fast", "slow", "bar_time"},
+	"signal":     {"symbol", "signal", "price", "fast", "slow", "bar_time", "strategy"},
 	"ib.error":   {"code", "req_id", "text"},
 	"ib.notice":  {"code", "req_id", "text"},
 	"market":     {"open", "next_change"},
 	"farm":       {"farm", "kind", "state", "code"},
+	"account":    {"account", "net_liquidation", "cash", "buying_power", "daily_pnl", "unrealized_pnl", "realized_pnl"},
+	"position":   {"account", "symbol", "qty", "avg_cost", "market_value", "unrealized_pnl"},
+	"execution":  {"account", "symbol", "side", "qty", "price", "time", "exec_id"},
 }
 
 func TestHeadlessJSONAndSIGTERM(t *testing.T) {
@@ -338,6 +341,7 @@ func TestHeadlessJSONAndSIGTERM(t *testing.T) {
 	p.waitLine(t, 20*time.Second, "ready", stateIs("ready"))
 	p.waitLine(t, 20*time.Second, "signal", func(m map[string]any) bool { return m["msg"] == "signal" })
 	p.waitLine(t, 20*time.Second, "keepalive", func(m map[string]any) bool { return m["msg"] == "keepalive" })
+	p.waitLine(t, 20*time.Second, "position", func(m map[string]any) bool { return m["msg"] == "position" })
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // subcommands are what completion offers after `robotui`.
-var subcommands = []string{"gateway", "zombies", "config", "health", "report", "status", "quotes", "positions", "completion", "version", "help"}
+var subcommands = []string{"gateway", "zombies", "config", "health", "report", "status", "quotes", "positions", "backtest", "completion", "version", "help"}
 
 // consoleFlagNames are the console's flags, for completion.
 var consoleFlagNames = []string{"--config", "--host", "--port", "--client-id", "--symbols", "--sim", "--no-tui", "--once",

@@ -103,6 +103,10 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 		case simCfg.Start.IsZero():
 			simCfg.Start = demoStart(time.Now(), calendar.NYSE())
 		}
+		if simCfg.Positions, err = loadPositions(cfg.Sim.Positions); err != nil {
+			fmt.Fprintln(stderr, "robotui: [sim] positions:", err)
+			return 2
+		}
 		if sim, err = ibsim.Start(simCfg); err != nil {
 			fmt.Fprintln(stderr, "robotui: start simulator:", err)
 			return 2
@@ -342,6 +346,7 @@ func statePath(env []string, name string) string {
 
 func engineOptions(cfg config.Config, sim *ibsim.Server, events *slog.Logger, m *metrics.Metrics) engine.Options {
 	sma, _ := strategy.NewSMACrossover(cfg.Strategy.Fast, cfg.Strategy.Slow) // validated by config
+	perSymbol, _ := cfg.SymbolStrategies()                                   // validated by config
 	opts := engine.Options{
 		Session: conn.Config{
 			Addr:           cfg.Gateway.Addr(),
@@ -363,6 +368,8 @@ func engineOptions(cfg config.Config, sim *ibsim.Server, events *slog.Logger, m 
 			WhatToShow: cfg.Watchlist.WhatToShow, UseRTH: cfg.Watchlist.UseRTH,
 		},
 		Strategy:     sma,
+		Strategies:   perSymbol,
+		EvalBars:     cfg.Strategy.EvalBars,
 		GatewayPort:  cfg.Gateway.Port,
 		ScanInterval: cfg.Zombies.ScanInterval,
 		AutoKill:     cfg.Zombies.AutoKill,

@@ -76,6 +76,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string)
 			return runHealth(args[1:], stdout, stderr, env)
 		case "report":
 			return runReport(args[1:], stdout, stderr, env)
+		case "backtest":
+			return runBacktest(args[1:], stdout, stderr, env)
 		case "status", "quotes", "positions":
 			return runClient(args[0], args[1:], stdout, stderr, env)
 		case "completion":
@@ -161,6 +163,7 @@ Usage:
                                what the journal remembers: uptime, outages, keepalive, zombies
   robotui health [--ready]     ask a running robotui (never the gateway): exit 0 healthy, 1 not, 2 none
   robotui status|quotes|positions [--json]  ask a running robotui's API (--api)
+  robotui backtest [--symbols] [--strategy] [--since] [--json]  how each strategy has done on its bars (--api)
   robotui completion bash|zsh|fish  print a shell completion script
   robotui version              print the version, module version and commit
 

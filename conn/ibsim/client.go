@@ -48,6 +48,7 @@ type client struct {
 	hist      map[int]*histSub
 	mkt       map[int]*mktSub
 	rtb       map[int]*rtbSub
+	pnl       map[int]*pnlSub
 
 	version      atomic.Int32
 	serverClosed atomic.Bool // the server chose to close: never hold
@@ -72,6 +73,7 @@ func (s *Server) newClientLocked(conn net.Conn) *client {
 		hist:       map[int]*histSub{},
 		mkt:        map[int]*mktSub{},
 		rtb:        map[int]*rtbSub{},
+		pnl:        map[int]*pnlSub{},
 		out:        newOutQueue(),
 		done:       make(chan struct{}),
 		writerDone: make(chan struct{}),

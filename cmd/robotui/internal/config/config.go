@@ -118,6 +118,8 @@ type Watchlist struct {
 	WhatToShow string `toml:"what_to_show"`
 	// UseRTH limits bars to regular trading hours. Default true.
 	UseRTH bool `toml:"use_rth"`
+	// Groups are the [[watchlist.group]] tables: symbols judged by their own strategies. None by default.
+	Groups []Group `toml:"group"`
 }
 
 // Data is the watch on the data itself, beyond the socket.
@@ -139,12 +141,16 @@ type Journal struct {
 	MaxSize string `toml:"max_size"`
 }
 
-// Strategy is the moving-average crossover computed on closed bars.
+// Strategy is the moving-average crossover computed on closed bars: every
+// symbol's signal, but those of a [[watchlist.group]].
 type Strategy struct {
 	// Fast SMA period in bars, >= 1 and < Slow. Default 10.
 	Fast int `toml:"fast"`
 	// Slow SMA period in bars, <= 1000. Default 20.
 	Slow int `toml:"slow"`
+	// EvalBars is N of the performance figures: a signal is a hit when the close N bars later
+	// moved its way. 1..1000. Default 10.
+	EvalBars int `toml:"eval_bars"`
 }
 
 // Log is where and how robotui logs.
@@ -177,6 +183,9 @@ type Sim struct {
 	// market hours can be had at any hour. Default "": now, or with --sim while the market is
 	// closed, the last regular session's first hour (the demo stays alive).
 	Start string `toml:"start"`
+	// Positions is a file of the simulated accounts' holdings, one `SYMBOL QTY [AVG_COST]` a
+	// line (robotui gateway --positions). Default "": the simulator's demo holdings.
+	Positions string `toml:"positions"`
 }
 
 // Defaults returns the built-in settings; config.toml.example spells out the same values.
@@ -203,7 +212,7 @@ func Defaults() Config {
 			UseRTH:     true,
 		},
 		Data:     Data{SilentAfter: 30 * time.Second},
-		Strategy: Strategy{Fast: 10, Slow: 20},
+		Strategy: Strategy{Fast: 10, Slow: 20, EvalBars: 10},
 		Log:      Log{Format: "text", Level: "info", File: ""},
 		Metrics:  Metrics{Addr: "", AllowRemote: false},
 		Health:   Health{GatewayZombies: 2, PushURL: "", PushInterval: 60 * time.Second},

@@ -22,6 +22,8 @@ var fuzzSeeds = []string{
 	"a = {b = {c = {d = 1}}}\n",
 	"a.b.c.d.e = 1\n",
 	"[log]\nfile = \"[[[[\" # {{{{\n",
+	"[[watchlist.group]]\nname = \"g\"\nsymbols = [\"AAPL\"]\nstrategies = [{ kind = \"rsi\", low = 20 }, { kind = \"bollinger\", mode = \"breakout\" }]\n",
+	"[[watchlist.group]]\nname = \"g\"\nsymbols = [\"aapl\"]\nstrategies = [{ kind = \"macd\", signal = 0 }]\n[alerts]\nstrategy_signals = [\"*:rsi\"]\n",
 }
 
 // FuzzLoad feeds arbitrary bytes through ParseBytes and Validate: never a panic, every error
@@ -55,6 +57,9 @@ func FuzzLoad(f *testing.F) {
 				c.Gateway.Port < 1 || c.Gateway.Port > 65535 || c.Keepalive.Interval <= 0 ||
 				!(c.Sim.Speed > 0) || (!allowLive && c.Gateway.Mode != ModePaper) {
 				t.Fatalf("Validate(%v) accepted %+v", allowLive, c)
+			}
+			if _, err := c.SymbolStrategies(); err != nil {
+				t.Fatalf("Validate(%v) accepted strategies SymbolStrategies refuses: %v", allowLive, err)
 			}
 		}
 	})

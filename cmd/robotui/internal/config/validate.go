@@ -302,6 +302,10 @@ func (v *validator) strategy() {
 	if s.Fast >= s.Slow {
 		v.fail(v.blame("strategy.fast", "strategy.slow"), nil, "fast (%d) must be less than slow (%d)", s.Fast, s.Slow)
 	}
+	if s.EvalBars < 1 || s.EvalBars > 1000 {
+		v.fail("strategy.eval_bars", nil, "expected 1 to 1000 bars, got %d", s.EvalBars)
+	}
+	v.groups()
 }
 
 func (v *validator) log() {
