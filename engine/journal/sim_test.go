@@ -112,7 +112,7 @@ func TestReportMatchesInjectedFaults(t *testing.T) {
 	type injected struct {
 		at     time.Time
 		for_   time.Duration
-		causes []string // a FIN reaches the client as EOF or, if it was writing, as a reset
+		causes []string // a FIN reaches the client as EOF or, if it was writing (the account requests after ready), as a reset or a write failure
 		back   time.Time
 	}
 	var faults []injected
@@ -125,10 +125,10 @@ func TestReportMatchesInjectedFaults(t *testing.T) {
 		faults = append(faults, injected{at, d, causes, back})
 	}
 	for range 3 {
-		inject(ibsim.Fault{Kind: ibsim.FaultDrop, Mode: "fin"}, 0, "eof", "reset")
+		inject(ibsim.Fault{Kind: ibsim.FaultDrop, Mode: "fin"}, 0, "eof", "reset", "io")
 	}
 	inject(ibsim.Fault{Kind: ibsim.FaultStall, For: ibsim.Duration(stallFor), All: true}, stallFor, "keepalive")
-	inject(ibsim.Fault{Kind: ibsim.FaultDown, For: ibsim.Duration(downFor)}, downFor, "eof", "reset")
+	inject(ibsim.Fault{Kind: ibsim.FaultDown, For: ibsim.Duration(downFor)}, downFor, "eof", "reset", "io")
 	eng.Close()
 	j.Close()
 	end := time.Now()
@@ -163,7 +163,7 @@ func TestReportMatchesInjectedFaults(t *testing.T) {
 		}
 		down += time.Duration(o.Seconds * float64(time.Second))
 	}
-	if rep.ReconnectsBy["eof"]+rep.ReconnectsBy["reset"] != 4 || rep.ReconnectsBy["keepalive"] != 1 {
+	if rep.ReconnectsBy["eof"]+rep.ReconnectsBy["reset"]+rep.ReconnectsBy["io"] != 4 || rep.ReconnectsBy["keepalive"] != 1 {
 		t.Errorf("reconnects by cause = %v, want eof or reset 4, keepalive 1", rep.ReconnectsBy)
 	}
 	// Injected: the stall and the down, plus at most detection and recovery for each fault.
