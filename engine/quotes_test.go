@@ -44,7 +44,8 @@ func TestWatchlistQuotes(t *testing.T) {
 }
 
 func TestQuoteBudgetIsSharedAndDeduplicated(t *testing.T) {
-	sim := startSim(t, ibsim.Config{Addr: "127.0.0.1:0", Start: simStart})
+	// No holdings: only the owners below want lines.
+	sim := startSim(t, ibsim.Config{Addr: "127.0.0.1:0", Start: simStart, Positions: []ibsim.PositionSpec{}})
 	opts := testOptions(sim.Addr(), []string{"AAPL", "MSFT"}, newRecorder())
 	opts.QuoteLines = 3
 	e := startEngine(t, opts)
@@ -76,7 +77,7 @@ func TestQuoteBudgetIsSharedAndDeduplicated(t *testing.T) {
 // Lines held by another program on the account: the gateway refuses the
 // engine's request with 101, and the symbol is listed without a quote.
 func TestQuoteRefusedForWantOfLines(t *testing.T) {
-	sim := startSim(t, ibsim.Config{Addr: "127.0.0.1:0", Start: simStart})
+	sim := startSim(t, ibsim.Config{Addr: "127.0.0.1:0", Start: simStart, Positions: []ibsim.PositionSpec{}}) // only the watchlist wants lines
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	other, err := conn.Dial(ctx, conn.Options{Addr: sim.Addr(), ClientID: 99})
@@ -147,5 +148,20 @@ func TestQuoteTicks(t *testing.T) {
 	want := Quote{Bid: 101.9, Ask: 102.1, Last: 102, PrevClose: 100, Change: 2, ChangePct: 2, At: q.At}
 	if q != want || q.At.IsZero() {
 		t.Errorf("quote %+v, want %+v", q, want)
+	}
+}
+
+// Every held contract gets a quote line too, after the watchlist's: the
+// simulator's holdings include NVDA and an ES future, not on this watchlist.
+func TestPositionsGetQuotes(t *testing.T) {
+	sim := startSim(t, ibsim.Config{Addr: "127.0.0.1:0", Start: simStart})
+	e := startEngine(t, testOptions(sim.Addr(), []string{"AAPL"}, newRecorder()))
+	waitSnapshot(t, e, "quotes for the held NVDA and ES", func(s Snapshot) bool {
+		nvda, okN := e.quote("NVDA")
+		es, okE := e.quote("ES")
+		return len(s.Accounts) == 1 && okN && okE && nvda.Last > 0 && es.Last > 0
+	})
+	if _, ok := e.quote("MSFT"); !ok {
+		t.Error("MSFT is held, yet no quote line")
 	}
 }

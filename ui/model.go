@@ -37,6 +37,7 @@ const (
 	modeDetail              // a symbol's detail: chart, quote, position, crosses
 	modeExecutions          // today's executions of the account shown
 	modeOrders              // the open orders of the account shown
+	modeHistory             // the journal's last 24 h (key H)
 )
 
 type focus int
@@ -83,7 +84,12 @@ type Model struct {
 	filter   string             // the log's filter, "" for none
 	evs      []engine.EventLine // the log's events after the filter
 	opened   engine.EventLine   // the line modeEvent shows
-	notice   []string           // the box above the table while the session is not up
+	// The History view: the summary, while it is read, and why it failed.
+	hist        engine.History
+	histErr     error
+	histLoading bool
+	histSeq     int
+	notice      []string // the box above the table while the session is not up
 
 	mode     mode
 	plan     engine.KillPlan

@@ -147,6 +147,9 @@ func (m *Model) renderBody() {
 	case m.mode == modeGateway || m.mode == modeGatewayConfirm:
 		title, body, hint := m.gatewayLines(m.mode == modeGatewayConfirm)
 		lines, m.modalOff = panels.Modal(m.th, title, body, hint, m.modalOff, w, h)
+	case m.mode == modeHistory:
+		lines, m.modalOff = panels.Modal(m.th, "History: the last 24 h", m.historyLines(m.modalInner()),
+			m.hint(hintPart{keys.Cancel, "close"})+" · "+m.keyLabel(keys.Up)+" "+m.keyLabel(keys.Down)+" scroll", m.modalOff, w, h)
 	case m.mode == modeEvent:
 		lines, m.modalOff = panels.Modal(m.th, "Event", panels.EventLines(m.th, m.opened, &m.snap, m.modalInner()),
 			m.hint(hintPart{keys.Cancel, "close"})+" · "+m.keyLabel(keys.Up)+" "+m.keyLabel(keys.Down)+" scroll", m.modalOff, w, h)

@@ -44,6 +44,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ibcDoneMsg:
 		return m.ibcDone(msg).changed(), nil
 
+	case historyMsg:
+		return m.historyDone(msg).changed(), nil
+
 	case engineStoppedMsg:
 		m.stopped = true
 		if m.closing {
@@ -142,6 +145,8 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m, cmd = m.gatewayConfirmKey(a)
 	case modeDetail, modeExecutions, modeOrders:
 		m = m.viewKey(a)
+	case modeHistory:
+		m = m.historyKey(a)
 	default:
 		m, cmd = m.normalKey(a, msg)
 	}
@@ -244,6 +249,8 @@ func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.mode, m.faultCur = modeFaults, 0
 	case keys.GatewayMenu:
 		m = m.openGateway()
+	case keys.History:
+		return m.openHistory()
 	case "":
 		// The dialog keys do nothing here but clear a message.
 		if (m.keys.Is(msg, keys.Confirm) || m.keys.Is(msg, keys.Cancel)) && m.status != "" && !m.sticky {

@@ -118,7 +118,7 @@ var Defs = [...]Def{
 	// Open: the selected symbol's detail in the table, the full line in the
 	// log, the highlighted entry of the fault menu.
 	{Action: Open, Keys: []string{"enter"}, Desc: "open the selected line", Scope: Global, Group: groupViews},
-	{Action: History, Keys: []string{"H"}, Desc: "history", Scope: Main, Group: groupViews, Coming: Main},
+	{Action: History, Keys: []string{"H"}, Desc: "history", Scope: Main, Group: groupViews},
 	{Action: Executions, Keys: []string{"e"}, Desc: "executions", Scope: Main, Group: groupViews},
 	{Action: OpenOrders, Keys: []string{"o"}, Desc: "open orders", Scope: Main, Group: groupViews},
 	{Action: NextAccount, Keys: []string{"a"}, Desc: "next account", Scope: Main, Group: groupViews},

@@ -1,6 +1,8 @@
 package panels
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,8 +32,12 @@ func TableRows(h int) int { return max(0, h-3) }
 
 type columns struct {
 	symbol, num, signal, since, bars, status int
-	quote, chg, vol                          int // 0: the quote's columns left out for lack of room
+	quote, chg, vol                          int      // 0: the quote's columns left out for lack of room
+	kinds                                    []string // a column each, when some symbol has more than one strategy
 }
+
+// strategyWidth is a strategy column's: "SELL 23h59m", the longest Age.
+const strategyWidth = 11
 
 func layoutColumns(inner int) columns {
 	// The signal column holds "SIGNAL▾" when the table is sorted by it.
@@ -52,10 +58,59 @@ func layoutColumns(inner int) columns {
 	return c
 }
 
+// withStrategies adds a column per strategy kind in use, as many as leave
+// the status column 12 cells. When every symbol's main strategy is of one
+// kind, SIGNAL and SINCE already show it: that kind gets no column.
+func (c columns) withStrategies(s *engine.Snapshot) columns {
+	var kinds, mains []string
+	many := false
+	for i := range s.Symbols {
+		st := s.Symbols[i].Strategies
+		many = many || len(st) > 1
+		for j, x := range st {
+			if !slices.Contains(kinds, x.Strategy) {
+				kinds = append(kinds, x.Strategy)
+			}
+			if j == 0 && !slices.Contains(mains, x.Strategy) {
+				mains = append(mains, x.Strategy)
+			}
+		}
+	}
+	if !many {
+		return c
+	}
+	for _, k := range kinds {
+		if len(mains) == 1 && k == mains[0] {
+			continue
+		}
+		if c.status-strategyWidth-1 < 12 {
+			break
+		}
+		c.kinds = append(c.kinds, k)
+		c.status -= strategyWidth + 1
+	}
+	return c
+}
+
+// strategyCell is a strategy's standing on the row: its last BUY or SELL
+// with its age, HOLD before its first, blank when it does not judge the symbol.
+func strategyCell(s *engine.Snapshot, r *engine.SymbolRow, kind string) string {
+	for _, st := range r.Strategies {
+		if st.Strategy != kind {
+			continue
+		}
+		if st.LastCross == "" {
+			return cmp.Or(st.Signal, "—")
+		}
+		return st.LastCross + " " + Age(s.At.Sub(st.Since))
+	}
+	return ""
+}
+
 // Signals renders the table box, h lines of w cells; only visible rows are built.
 func Signals(th *theme.Theme, s *engine.Snapshot, t Table, w, h int) []string {
 	inner := Inner(w)
-	c := layoutColumns(inner)
+	c := layoutColumns(inner).withStrategies(s)
 	body := make([]string, 0, max(0, h-2))
 	body = append(body, columnHeader(th, c, t.SortBy, inner))
 	rows := TableRows(h)
@@ -100,6 +155,9 @@ func columnHeader(th *theme.Theme, c columns, sortBy string, inner int) string {
 	b.WriteString(Pad(mark("SIGNAL", SortSignal), c.signal) + " ")
 	b.WriteString(Pad(mark("SINCE", SortCross), c.since) + " ")
 	b.WriteString(PadLeft("BARS", c.bars) + " ")
+	for _, k := range c.kinds {
+		b.WriteString(Pad(strings.ToUpper(k), strategyWidth) + " ")
+	}
 	b.WriteString("STATUS")
 	return NewLine(inner).Add(th.Header, b.String()).String()
 }
@@ -159,6 +217,9 @@ func symbolRow(th *theme.Theme, s *engine.Snapshot, r *engine.SymbolRow, c colum
 				b.WriteString(qcells[2] + " " + qcells[3] + " ")
 			}
 		}
+		for _, k := range c.kinds {
+			b.WriteString(Pad(strategyCell(s, r, k), strategyWidth) + " ")
+		}
 		b.WriteString(Pad(Clean(status), c.status))
 		return l.Add(p, b.String()).String()
 	}
@@ -185,6 +246,11 @@ func symbolRow(th *theme.Theme, s *engine.Snapshot, r *engine.SymbolRow, c colum
 	l.Add(sigPaint, cells[4]).Space(1)
 	l.Add(th.Signal(r.LastCross), cells[5]).Space(1)
 	l.Add(th.Normal, cells[6]).Space(1)
+	for _, k := range c.kinds {
+		cell := strategyCell(s, r, k)
+		cross, _, _ := strings.Cut(cell, " ")
+		l.Add(th.Signal(cross), Pad(cell, strategyWidth)).Space(1)
+	}
 	l.Add(statusPaint(th, r.Status), status)
 	return l.String()
 }
