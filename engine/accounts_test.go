@@ -118,7 +118,7 @@ func TestReconnectMidDownloadLeavesExactPositions(t *testing.T) {
 func TestAccountBookFromSimulator(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2025, 3, 4, 16, 30, 0, 0, time.UTC) // 11:30 New York: two fills so far (10:15, 11:00)
-	sim := startSim(t, ibsim.Config{Clock: ibsim.NewManualClock(start), ServerVersion: 200})
+	sim := startSim(t, ibsim.Config{Clock: ibsim.NewManualClock(start), ServerVersion: 200, Positions: ibsim.DefaultPositions})
 	e := startEngine(t, testOptions(sim.Addr(), ibsim.DefaultSymbols()[:1], newRecorder()))
 	s := waitSnapshot(t, e, "a whole book", func(s Snapshot) bool {
 		if len(s.Accounts) != 1 {
@@ -220,7 +220,7 @@ func TestAccountModelRounds(t *testing.T) {
 func TestAccountEvents(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2025, 3, 4, 16, 30, 0, 0, time.UTC) // two fills so far
-	sim := startSim(t, ibsim.Config{Clock: ibsim.NewManualClock(start)})
+	sim := startSim(t, ibsim.Config{Clock: ibsim.NewManualClock(start), Positions: ibsim.DefaultPositions})
 	rec := newRecorder()
 	startEngine(t, testOptions(sim.Addr(), ibsim.DefaultSymbols()[:1], rec))
 	rec.waitCount(t, "an execution event per fill", EventExecution, 2, nil)
@@ -260,7 +260,7 @@ func TestAccountEvents(t *testing.T) {
 // per-position P&L.
 func TestSecondAccountValuedFromPnL(t *testing.T) {
 	t.Parallel()
-	sim := startSim(t, ibsim.Config{Clock: ibsim.NewManualClock(simStart), Accounts: []string{"DU1", "DU2"}})
+	sim := startSim(t, ibsim.Config{Clock: ibsim.NewManualClock(simStart), Accounts: []string{"DU1", "DU2"}, Positions: ibsim.DefaultPositions})
 	e := startEngine(t, testOptions(sim.Addr(), ibsim.DefaultSymbols()[:1], newRecorder()))
 	s := waitSnapshot(t, e, "both books valued", func(s Snapshot) bool {
 		if len(s.Accounts) != 2 {

@@ -154,7 +154,7 @@ func TestQuoteTicks(t *testing.T) {
 // Every held contract gets a quote line too, after the watchlist's: the
 // simulator's holdings include NVDA and an ES future, not on this watchlist.
 func TestPositionsGetQuotes(t *testing.T) {
-	sim := startSim(t, ibsim.Config{Addr: "127.0.0.1:0", Start: simStart})
+	sim := startSim(t, ibsim.Config{Addr: "127.0.0.1:0", Start: simStart, Positions: ibsim.DefaultPositions})
 	e := startEngine(t, testOptions(sim.Addr(), []string{"AAPL"}, newRecorder()))
 	waitSnapshot(t, e, "quotes for the held NVDA and ES", func(s Snapshot) bool {
 		nvda, okN := e.quote("NVDA")

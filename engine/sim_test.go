@@ -19,8 +19,14 @@ var simStart = time.Date(2025, 3, 4, 15, 2, 30, 0, time.UTC)
 
 const waitLimit = 30 * time.Second
 
+// startSim starts a simulator that holds nothing unless cfg says what
+// (cfg.Positions = ibsim.DefaultPositions for its usual holdings): held
+// contracts take quote lines, which the subscription counts here leave out.
 func startSim(t testing.TB, cfg ibsim.Config) *ibsim.Server {
 	t.Helper()
+	if cfg.Positions == nil {
+		cfg.Positions = []ibsim.PositionSpec{}
+	}
 	s, err := ibsim.Start(cfg)
 	if err != nil {
 		t.Fatal(err)
