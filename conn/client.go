@@ -35,6 +35,10 @@ type Options struct {
 	// OnServerTime receives the gateway's clock from every CURRENT_TIME, on
 	// the reader goroutine before any later message is dispatched.
 	OnServerTime func(time.Time)
+	// OnAccount receives every account, position, P&L, execution and order
+	// message (see isAccountMsg), and ACCOUNT_SUMMARY lines no AccountSummary
+	// call waits for. Called from the reader goroutine: it must not block.
+	OnAccount func(wire.Message)
 	// Counters, when set, accumulate traffic across clients.
 	Counters *Counters
 	// Tap, when set, sees every message after the handshake (id, server
@@ -437,6 +441,24 @@ func (c *Client) dispatch(payload []byte) {
 		if err == nil && rcv != nil {
 			rcv(m)
 		}
+		if err == nil && c.opts.OnAccount != nil {
+			c.opts.OnAccount(m)
+		}
+		if err != nil {
+			c.counters.BadFrames.Add(1)
+		}
+		return
+	}
+	if isAccountMsg(id) {
+		m, err := wire.DecodeServerMessage(payload, v)
+		switch {
+		case errors.Is(err, wire.ErrNonFinite):
+			c.counters.NonFinite.Add(1)
+		case err != nil:
+			c.counters.BadFrames.Add(1)
+		case c.opts.OnAccount != nil:
+			c.opts.OnAccount(m)
+		}
 		return
 	}
 	m, err := wire.DecodeServerMessage(payload, v)
@@ -460,6 +482,12 @@ func (c *Client) dispatch(payload []byte) {
 	c.rmu.Unlock()
 	if rcv != nil {
 		rcv(m)
+		return
+	}
+	if _, sum := m.(*wire.AccountSummary); sum || m.MsgID() == wire.InAccountSummaryEnd {
+		if c.opts.OnAccount != nil {
+			c.opts.OnAccount(m)
+		}
 		return
 	}
 	if e, isErr := m.(*wire.ErrMsg); isErr && c.opts.OnNotice != nil {
@@ -487,6 +515,10 @@ func requestID(m wire.Message) (int, bool) {
 	case *wire.AccountSummary:
 		return m.ReqID, true
 	case *wire.AccountSummaryEnd:
+		return m.ReqID, true
+	case *wire.ContractData:
+		return m.ReqID, true
+	case *wire.ContractDataEnd:
 		return m.ReqID, true
 	}
 	return 0, false

@@ -3,6 +3,8 @@ package conn
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/robotui/robotui/conn/wire"
@@ -48,6 +50,31 @@ type BarRequest struct {
 	UseRTH       bool
 	FormatDate   int // 2: epoch seconds
 	KeepUpToDate bool
+	// WarmFrom, when set, is where the bars already known end (the newest
+	// stored bar's start, gateway clock): until a backfill has been answered
+	// the request asks only for the span since then (WarmDuration); every
+	// send after that asks for Duration. Zero: always Duration.
+	WarmFrom time.Time
+}
+
+// WarmDuration is the duration string for bars from `from` until now: in
+// seconds up to a day (IB's limit for "S"), then in whole days, never more
+// than full; a minute of slack takes in the bar that starts at `from`.
+func WarmDuration(from, now time.Time, full string) string {
+	span := now.Sub(from) + time.Minute
+	if span <= 0 {
+		span = time.Minute
+	}
+	if span <= 24*time.Hour {
+		return fmt.Sprintf("%d S", int64(span.Seconds())+1)
+	}
+	days := int64(span/(24*time.Hour)) + 1
+	if f := strings.Fields(full); len(f) == 2 && strings.EqualFold(f[1], "D") {
+		if n, err := strconv.ParseInt(f[0], 10, 64); err == nil && n <= days {
+			return full
+		}
+	}
+	return fmt.Sprintf("%d D", days)
 }
 
 // BarEventKind tells what a BarEvent carries.
@@ -121,6 +148,7 @@ type TickEvent struct {
 	IsSize   bool // a TICK_SIZE
 	Code     int  // an error for this request when non-zero
 	Text     string
+	ReqID    int // the request's id on its connection (set for a QuoteSub's handler)
 }
 
 // RequestMarketData subscribes to streaming ticks under reqID.

@@ -159,6 +159,7 @@ type Session struct {
 	backoff   backoff
 	idOffset  int
 	misses    int
+	readyAt   time.Time // when the current connection became ready (session goroutine)
 	queue     []*Subscription
 	cancels   []int // cancels waiting for the pacer
 	dialing   bool  // a Dial is under way
@@ -170,6 +171,8 @@ type Session struct {
 	exit      exitKind
 	farms     farmTable
 	competing bool // a competing live session (10197) holds the data on this connection
+	quotes    quoteSubs
+	acct      accountFeed
 
 	rawState // requests carried for the fan-out (conn/raw.go)
 }
@@ -395,6 +398,9 @@ func (s *Session) dial() (*Client, error) {
 		OnServerTime: s.noteServerTime,
 		Tap:          s.tap,
 	}
+	s.acct.dials++
+	dialN := s.acct.dials
+	opts.OnAccount = func(m wire.Message) { s.in.put(accountItem{dial: dialN, m: m}) }
 	go func() {
 		c, err := Dial(ctx, opts)
 		res <- result{c, err}
@@ -427,6 +433,7 @@ func (s *Session) dial() (*Client, error) {
 func (s *Session) serve(c *Client) (Cause, error) {
 	s.client = c
 	s.misses = 0
+	s.readyAt = time.Now()
 	s.mu.Lock()
 	s.st.ServerVersion, s.st.Accounts, s.st.ConnTime = c.ServerVersion(), c.Accounts(), c.ConnTime()
 	s.st.LocalAddr = c.LocalAddr().String()
@@ -442,6 +449,8 @@ func (s *Session) serve(c *Client) (Cause, error) {
 	s.requeueAll("connected")
 	s.requeueRaw("connected", false)
 	s.pump()
+	s.acct.dial = s.acct.dials
+	s.requestAccounts(c, false)
 
 	k := s.cfg.Keepalive
 	tick := time.NewTicker(k.Interval)
@@ -542,6 +551,7 @@ func (s *Session) dropClient(c *Client, cause Cause, err error) {
 		h(time.Time{}, false)
 	}
 	s.timeQueue = nil
+	s.forgetQuotes()
 	s.drainInbox(nil)
 }
 
@@ -562,6 +572,11 @@ func (s *Session) drainInbox(c *Client) error {
 			}
 		case reqDone:
 			s.onReqDone(v)
+		case accountItem:
+			// Only the served client's: what a dead connection read is of a round that is over.
+			if c != nil && c == s.client && v.dial == s.acct.dial {
+				s.onAccount(c, v.m)
+			}
 		case func():
 			v()
 		}
@@ -585,6 +600,7 @@ func (s *Session) onNotice(c *Client, m wire.ErrMsg) error {
 	case 1101:
 		s.setState(Ready, Cause1101, nil, 0, time.Time{})
 		s.resubscribeAll(c, m.Code)
+		s.requestAccounts(c, true) // data lost: the account too
 	case 1102:
 		s.setState(Ready, Cause1102, nil, 0, time.Time{})
 		s.resubscribeAll(c, m.Code)

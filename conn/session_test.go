@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/robotui/robotui/conn/ibsim"
+	"github.com/robotui/robotui/conn/wire"
 )
 
 // readyWithBars starts a sim and a session subscribed to AAPL bars, and
@@ -31,6 +32,15 @@ func readyWithBars(t *testing.T, simCfg ibsim.Config, tune func(*Config)) (*ibsi
 	s.SubscribeBars(aaplBars(), bars.handle)
 	rec.waitFor(t, 0, 5*time.Second, "ready", isState(Ready))
 	bars.waitCount(t, BarBackfill, 1, 5*time.Second)
+	// The account round asked at ready is answered in full (the last
+	// requests, one P&L per position, too): no traffic is in flight when a
+	// test injects its fault.
+	if simCfg.Positions == nil {
+		r, next := waitRound(t, rec, 0)
+		for range len(ibsim.DefaultPositions) {
+			_, next = rec.waitFor(t, next, 5*time.Second, "PNL_SINGLE", isMsg[*wire.PnLSingle](r.Round))
+		}
+	}
 	return sim, s, rec, bars
 }
 

@@ -155,6 +155,7 @@ func (s *Session) requeueAll(reason string) {
 		sub.stopRetry()
 		s.enqueue(sub, reason)
 	}
+	s.requeueQuotes()
 }
 
 func (sub *Subscription) stopRetry() {
@@ -173,6 +174,12 @@ func (s *Session) resubscribeAll(c *Client, code int) {
 			s.queueCancel(sub.reqID)
 		}
 		sub.reqID, sub.awaiting = 0, false
+	}
+	for _, q := range s.quotes.list {
+		if q.reqID != 0 {
+			s.queueQuoteCancel(q.reqID)
+			q.reqID = 0
+		}
 	}
 	s.open = 0
 	s.requeueAll(fmt.Sprintf("%d", code))
@@ -200,6 +207,7 @@ func (s *Session) renewLive(reason string) {
 			s.renew(sub, reason)
 		}
 	}
+	s.renewQuotes()
 	s.pump()
 }
 
@@ -284,13 +292,27 @@ func (s *Session) pump() {
 			i++
 			continue
 		}
+		if d := s.warmWait(sub, now); d > 0 {
+			wait = minPositive(wait, d)
+			i++
+			continue
+		}
 		if d := s.reserve(); d > 0 {
 			wait = minPositive(wait, d)
 			break
 		}
 		reqID := s.client.NextReqID()
 		sub.set(SubRequested, "") // before sending: a fast backfill marks it live
-		if err := s.client.RequestBars(reqID, sub.req, s.deliver(sub, reqID)); err != nil {
+		req := sub.req
+		if !sub.live && !req.WarmFrom.IsZero() {
+			// The gateway's clock, moved on by ours since it was read; ours before the first answer.
+			now := time.Now()
+			if c := s.serverClock.Load(); c != nil {
+				now = c.server.Add(time.Since(c.local))
+			}
+			req.Duration = WarmDuration(req.WarmFrom, now, req.Duration)
+		}
+		if err := s.client.RequestBars(reqID, req, s.deliver(sub, reqID)); err != nil {
 			sub.set(SubQueued, "")
 			return // the client is dying; serve sees it and everything is requeued
 		}
@@ -298,6 +320,9 @@ func (s *Session) pump() {
 		s.small.sent(sub, now)
 		sub.reqID, sub.awaiting, sub.sentOnce, sub.renewing = reqID, true, true, false
 		s.open++
+	}
+	if d := s.pumpQuotes(); d > 0 {
+		wait = minPositive(wait, d)
 	}
 	if wait > 0 {
 		s.pacer.Reset(wait)
@@ -495,4 +520,18 @@ func (c Config) BackfillPacing(n int, barSize string) time.Duration {
 		return time.Duration((n-1)/smallInWindow) * smallWindow
 	}
 	return time.Duration(float64(n-1) / c.RequestRate * float64(time.Second))
+}
+
+// warmWait holds a warm request back until the gateway's clock is known
+// (the first ping goes before any request and its answer carries it), but
+// no longer than one keepalive timeout after ready: the span since the
+// stored bars is measured on the gateway's clock, not ours.
+func (s *Session) warmWait(sub *Subscription, now time.Time) time.Duration {
+	if sub.live || sub.req.WarmFrom.IsZero() || s.serverClock.Load() != nil {
+		return 0
+	}
+	if left := s.readyAt.Add(s.cfg.Keepalive.Timeout).Sub(now); left > 0 {
+		return min(left, 5*time.Millisecond)
+	}
+	return 0
 }

@@ -2,16 +2,19 @@ package engine
 
 import (
 	"fmt"
+	"github.com/robotui/robotui/engine/signal"
 	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/robotui/robotui/conn"
+	"github.com/robotui/robotui/conn/wire"
 )
 
 // observe is the session's Observer: it runs on the session goroutine and
 // must not block, so it only records and queues.
 func (e *Engine) observe(ev conn.Event) {
+	unchanged := false // an account line that changes nothing shown yet (a pending download's)
 	switch v := ev.(type) {
 	case conn.StateChange:
 		e.onState(v)
@@ -21,9 +24,22 @@ func (e *Engine) observe(ev conn.Event) {
 		e.ibError(v.Code, v.ReqID, v.Text, "")
 	case conn.FarmChange:
 		e.emitFarm(v)
+	case conn.AccountRound:
+		e.acct.startRound(v)
+	case conn.AccountMsg:
+		unchanged = !e.acct.apply(v, time.Now())
+		switch v.Msg.(type) {
+		case *wire.PositionData, *wire.PositionEnd:
+			if !unchanged {
+				e.quotePositions()
+			}
+		}
 	}
 	if e.userObserver != nil {
 		e.userObserver(ev)
+	}
+	if unchanged {
+		return
 	}
 	if v, ok := ev.(conn.PingResult); ok && v.Sample.OK {
 		e.quiet.Store(true) // a round trip, every interval: like prices, at most once a second
@@ -46,10 +62,6 @@ func (e *Engine) onState(v conn.StateChange) {
 	}
 	// Closed and ready are always said: a shutdown and a recovery must show.
 	logged, held := e.flood.stateLine(v.State == conn.Closed || v.State == conn.Ready)
-	if !logged {
-		e.counts.suppressed.Add(1)
-		return
-	}
 	reason, detail := v.Cause.Phrase(), errText(v.Err)
 	attrs := []slog.Attr{
 		slog.String("state", v.State.String()),
@@ -71,6 +83,11 @@ func (e *Engine) onState(v conn.StateChange) {
 		if in, _, _ := e.expected(e.gatewayTime()); in {
 			attrs = append(attrs, slog.Bool("expected", true))
 		}
+	}
+	if !logged {
+		e.counts.suppressed.Add(1)
+		e.events.record(v.At, level, EventConnState, attrs...) // the journal keeps every change
+		return
 	}
 	if held > 0 {
 		attrs = append(attrs, slog.Int("suppressed", held)) // state lines left out before this one
@@ -156,7 +173,10 @@ func ibErrorLevel(code int) slog.Level {
 func (e *Engine) emitSignal(symbol string, r SignalRecord) {
 	// The screen's zone in the text (the header's New York), UTC in the field.
 	text := fmt.Sprintf("%s %s at %s, close %.2f", symbol, r.Signal, r.BarTime.In(e.loc).Format("Mon 2 Jan 15:04"), r.Price)
-	if r.Relation != "" {
+	switch {
+	case r.Strategy != "" && r.Strategy != string(signal.KindSMA):
+		text += figures(r) // an SMA's line reads as it always has
+	case r.Relation != "":
 		text += fmt.Sprintf(" (fast %.4f %s slow %.4f)", r.Fast, r.Relation, r.Slow)
 	}
 	e.events.add(time.Now(), slog.LevelInfo, EventSignal, text,
@@ -166,6 +186,7 @@ func (e *Engine) emitSignal(symbol string, r SignalRecord) {
 		slog.Float64("fast", decimal(r.Fast)),
 		slog.Float64("slow", decimal(r.Slow)),
 		slog.String("bar_time", r.BarTime.UTC().Format(time.RFC3339)),
+		slog.String("strategy", r.Strategy),
 	)
 }
 

@@ -27,6 +27,7 @@ type Engine struct {
 	flood        *floodGuard
 	counts       counters
 	scanner      *sockets.Scanner
+	quotes       *quoteSet
 	span         int64 // a bar's length in seconds; 0 when unknown
 	once         bool  // RunOnce: one backfill per symbol, signals written at the end
 
@@ -45,11 +46,13 @@ type Engine struct {
 	snaps    chan Snapshot
 	latest   atomic.Pointer[Snapshot]
 
-	ibc     ibcGate
-	mu      sync.Mutex // guards sock and market
-	sock    SocketInfo
-	market  MarketInfo
-	haveMkt bool
+	acct       *accountModel
+	acctEvents accountEmitter
+	ibc        ibcGate
+	mu         sync.Mutex // guards sock and market
+	sock       SocketInfo
+	market     MarketInfo
+	haveMkt    bool
 
 	ctx     context.Context // cancelled by Close: cuts short scans and kills
 	cancel  context.CancelFunc
@@ -86,17 +89,22 @@ func New(opts Options) (*Engine, error) {
 		stopAux:      make(chan struct{}),
 		stopLog:      make(chan struct{}),
 	}
+	if opts.Journal != nil {
+		e.events.tap = opts.Journal.Event
+	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.dateLoc.Store(e.loc)
+	e.acct = newAccountModel(e.dateLoc.Load)
 	e.span = barSeconds(opts.Bars.BarSize)
 	for _, name := range opts.Symbols {
-		sym := newSymbolState(name, opts.Strategy, opts.MaxBars, opts.SignalHistory, e.span)
+		sym := newSymbolState(name, opts.strategiesOf(name), opts.MaxBars, opts.SignalHistory, e.span)
 		e.syms = append(e.syms, sym)
 		e.bySymbol[name] = sym
 	}
 	cfg := opts.Session
 	cfg.Observer = e.observe
 	e.sess = conn.NewSession(cfg)
+	e.quotes = newQuoteSet(e.sess, opts.QuoteLines, e.onQuote, e.onQuoteError)
 	if e.opts.ServerTime == nil {
 		e.opts.ServerTime = e.sess.ServerTime
 	}
@@ -130,10 +138,21 @@ func (e *Engine) startLocked() {
 	e.events.keep(EventLine{At: time.Now(), Level: slog.LevelInfo, Name: "watchlist",
 		Text: fmt.Sprintf("%d symbols of %s bars: IB's pacing lets the first backfill take no less than %s", len(e.syms), e.opts.Bars.BarSize, paced.Round(time.Second))})
 	for _, sym := range e.syms {
-		sub := e.sess.SubscribeBars(e.request(sym.name), func(ev conn.BarEvent) { e.onBars(sym, ev) })
+		req := e.request(sym.name)
+		if from, ok := e.warmStart(sym); ok {
+			req.WarmFrom = from
+		}
+		sub := e.sess.SubscribeBars(req, func(ev conn.BarEvent) { e.onBars(sym, ev) })
 		sym.mu.Lock()
 		sym.sub = sub
 		sym.mu.Unlock()
+	}
+	if !e.once {
+		watch := make([]wire.Contract, len(e.syms))
+		for i, sym := range e.syms {
+			watch[i] = e.request(sym.name).Contract
+		}
+		e.wantQuotes(quoteWatchlist, watch)
 	}
 	e.sess.Start()
 	if e.once {

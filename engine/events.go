@@ -38,7 +38,8 @@ const maxPendingLogs = 10_000
 type eventLog struct {
 	handler slog.Handler
 	wake    chan struct{}
-	onError func(error) // the sink's first failure; may be nil
+	onError func(error)       // the sink's first failure; may be nil
+	tap     func(slog.Record) // the journal: every record, whatever its level; may be nil
 
 	abandoned atomic.Bool   // Close stopped waiting: write nothing more
 	failed    atomic.Bool   // the sink has failed once (reported)
@@ -70,6 +71,9 @@ func (l *eventLog) failures() (dropped, writeErrs uint64) {
 func (l *eventLog) add(at time.Time, level slog.Level, name, text string, attrs ...slog.Attr) {
 	r := slog.NewRecord(at, level, name, 0)
 	r.AddAttrs(attrs...)
+	if l.tap != nil {
+		l.tap(r)
+	}
 	l.mu.Lock()
 	if level > slog.LevelDebug {
 		l.putRing(EventLine{At: at, Level: level, Name: name, Text: text})
@@ -87,6 +91,16 @@ func (l *eventLog) add(at time.Time, level slog.Level, name, text string, attrs 
 	case l.wake <- struct{}{}:
 	default:
 	}
+}
+
+// record hands one event to the tap only: a line the flood guard kept off the log.
+func (l *eventLog) record(at time.Time, level slog.Level, name string, attrs ...slog.Attr) {
+	if l.tap == nil {
+		return
+	}
+	r := slog.NewRecord(at, level, name, 0)
+	r.AddAttrs(attrs...)
+	l.tap(r)
 }
 
 // keep puts a line in the ring only: for news about the log itself.

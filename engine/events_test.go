@@ -89,7 +89,7 @@ func TestEventLines(t *testing.T) {
 		EventKeepalive: {"misses", "ok", "rtt_ms"},
 		EventSockets:   {"close_wait", "established", "fin_wait2", "listener_pid", "port", "time_wait", "zombies"},
 		EventZombie:    {"action", "command", "local", "pid", "remote", "side"},
-		EventSignal:    {"bar_time", "fast", "price", "signal", "slow", "symbol"},
+		EventSignal:    {"bar_time", "fast", "price", "signal", "slow", "strategy", "symbol"},
 		EventIBError:   {"code", "req_id", "text"},
 		EventIBNotice:  {"code", "req_id", "text"},
 		EventMarket:    {"next_change", "open"},

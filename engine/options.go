@@ -53,15 +53,21 @@ type FaultInjector interface {
 
 // Options configure an Engine. Zero values take the documented defaults.
 type Options struct {
-	Session      conn.Config // Observer is wrapped: the engine sees every event first
-	Symbols      []string
-	Bars         BarSettings
-	Strategy     signal.Strategy // default SMA(10,20)
-	GatewayPort  int             // port to scan; from Session.Addr when 0
-	ScanInterval time.Duration   // default 2 s; < 0 disables scanning
-	AutoKill     bool            // kill client-side zombies without asking
-	KillGrace    time.Duration   // SIGTERM → SIGKILL; default 3 s
-	Mode         string          // "paper" or "live", shown
+	Session  conn.Config // Observer is wrapped: the engine sees every event first
+	Symbols  []string
+	Bars     BarSettings
+	Strategy signal.Strategy // default SMA(10,20)
+	// Strategies gives symbols (normalised names) their own strategies, the
+	// first in Strategy's place as the main signal; the others are judged on
+	// the same bars and emitted after it. Symbols absent have Strategy alone.
+	Strategies map[string][]signal.Strategy
+	// EvalBars is N of Performance: the bars after a signal it is judged at. Default 10.
+	EvalBars     int
+	GatewayPort  int           // port to scan; from Session.Addr when 0
+	ScanInterval time.Duration // default 2 s; < 0 disables scanning
+	AutoKill     bool          // kill client-side zombies without asking
+	KillGrace    time.Duration // SIGTERM → SIGKILL; default 3 s
+	Mode         string        // "paper" or "live", shown
 	Readonly     bool
 	Sim          bool
 	Faults       FaultInjector            // nil unless running against the simulator
@@ -78,7 +84,7 @@ type Options struct {
 	ClockRate    float64                  // how fast the gateway's clock runs against ours (the simulator's speed); default 1
 
 	// MaxBars bounds each symbol's series (oldest dropped); default 256,
-	// raised to twice the strategy's lookback when that is larger. Only the
+	// raised to twice the longest strategy lookback when that is larger. Only the
 	// lookback's bars are needed to judge the next one; the series is most of
 	// a symbol's memory (500 symbols of 256 bars: about 9 MB).
 	MaxBars int
@@ -95,6 +101,12 @@ type Options struct {
 	RestartWindows *calendar.RestartWindows
 	// IBCAddr is IBC's command server (host:port); "" turns the gateway menu off.
 	IBCAddr string
+	// QuoteLines bounds the market-data lines the quotes hold (watchlist
+	// first, then positions); default DefaultQuoteLines, IB's default budget.
+	QuoteLines int
+	// Journal records every event and closed bar and fills the series at
+	// Start (a warm start); nil: no journal.
+	Journal Journal
 }
 
 const (
@@ -105,6 +117,7 @@ const (
 	defaultPriceEvery    = time.Second
 	defaultFlushTimeout  = 500 * time.Millisecond // well inside the 2 s a shutdown may take
 	defaultMaxBars       = 256
+	defaultEvalBars      = 10
 	defaultSignalHistory = 500
 	defaultSilentAfter   = 30 * time.Second
 	maxSymbolLen         = 32
@@ -136,6 +149,22 @@ func (o *Options) normalize() error {
 	}
 	if o.Strategy.Lookback() < 1 {
 		return fmt.Errorf("%w: strategy %s has lookback %d", ErrBadOptions, o.Strategy.Name(), o.Strategy.Lookback())
+	}
+	for sym, list := range o.Strategies {
+		if len(list) == 0 {
+			return fmt.Errorf("%w: symbol %s has an empty strategy list", ErrBadOptions, sym)
+		}
+		for _, s := range list {
+			if s == nil || s.Lookback() < 1 {
+				return fmt.Errorf("%w: symbol %s has a strategy without a lookback", ErrBadOptions, sym)
+			}
+		}
+	}
+	if o.EvalBars <= 0 {
+		o.EvalBars = defaultEvalBars
+	}
+	if o.EvalBars > signal.MaxEvalBars {
+		return fmt.Errorf("%w: eval bars %d above %d", ErrBadOptions, o.EvalBars, signal.MaxEvalBars)
 	}
 	if o.GatewayPort == 0 {
 		if o.GatewayPort, err = portOf(o.Session.Addr); err != nil {
@@ -182,6 +211,11 @@ func (o *Options) normalize() error {
 		o.MaxBars = defaultMaxBars
 	}
 	o.MaxBars = max(o.MaxBars, 2*o.Strategy.Lookback())
+	for _, list := range o.Strategies {
+		for _, s := range list {
+			o.MaxBars = max(o.MaxBars, 2*s.Lookback())
+		}
+	}
 	if o.SignalHistory <= 0 {
 		o.SignalHistory = defaultSignalHistory
 	}
@@ -190,6 +224,9 @@ func (o *Options) normalize() error {
 	}
 	if o.SilentCheck <= 0 {
 		o.SilentCheck = time.Second
+	}
+	if o.QuoteLines <= 0 {
+		o.QuoteLines = DefaultQuoteLines
 	}
 	return nil
 }
@@ -237,4 +274,12 @@ func portOf(addr string) (int, error) {
 		return 0, fmt.Errorf("%w: address %q", ErrBadPort, addr)
 	}
 	return n, nil
+}
+
+// strategiesOf is the strategies judging symbol, its main one first.
+func (o *Options) strategiesOf(symbol string) []signal.Strategy {
+	if list := o.Strategies[symbol]; len(list) > 0 {
+		return list
+	}
+	return []signal.Strategy{o.Strategy}
 }

@@ -87,6 +87,7 @@ func (e *Engine) buildSnapshot() Snapshot {
 		Events:    e.events.lines(),
 		Sim:       e.opts.Sim,
 		Farms:     st.Farms,
+		Journal:   e.journalStatus(),
 	}
 	if e.opts.Faults != nil {
 		s.Faults = e.opts.Faults.ActiveFaults()
@@ -101,9 +102,13 @@ func (e *Engine) buildSnapshot() Snapshot {
 	}
 	// Degraded holds the socket, but IB sends nothing until 1101/1102.
 	updating := st.State == conn.Ready
+	s.Accounts = e.acct.books(!updating)
+	e.emitAccounts(s.Accounts, now)
 	for i, sym := range e.syms {
 		s.Symbols[i] = e.symbolRow(sym, updating)
+		s.Symbols[i].Quote, _ = e.quote(sym.name)
 	}
+	s.NoQuotes = e.quotes.missing()
 	e.mu.Lock()
 	s.Sockets = e.sock
 	e.mu.Unlock()

@@ -23,6 +23,7 @@ type SignalRecord struct {
 	Fast     float64
 	Slow     float64
 	Relation string // "above", "below", "equal"; "" while the strategy lacks bars
+	Strategy string // the strategy's kind: "sma", "ema", "rsi", "macd", "bollinger", "donchian"
 }
 
 // barRec is a bar in a series, with the verdict on it once it has closed.
@@ -39,16 +40,38 @@ type verdict struct {
 	action     int8 // signal.Action
 	rel        int8 // signal.Relation
 	given      bool
+	kind       uint8 // kindCode of the strategy: fits the padding, a bar stays 72 bytes
+}
+
+// kindCode is 1 + the kind's place in signal.Kinds, 0 for a kind not there.
+func kindCode(k signal.Kind) uint8 {
+	for i, x := range signal.Kinds {
+		if x == k {
+			return uint8(i + 1)
+		}
+	}
+	return 0
+}
+
+func (v verdict) strategy() string {
+	if v.kind == 0 || int(v.kind) > len(signal.Kinds) {
+		return ""
+	}
+	return string(signal.Kinds[v.kind-1])
 }
 
 func (v verdict) act() signal.Action { return signal.Action(v.action) }
 
 func (b *barRec) record() SignalRecord {
+	return b.verdict.record(b.t, b.c)
+}
+
+func (v verdict) record(t int64, price float64) SignalRecord {
 	r := SignalRecord{
-		BarTime: time.Unix(b.t, 0).UTC(), Signal: b.verdict.act().String(), Price: b.c,
-		Fast: b.verdict.fast, Slow: b.verdict.slow,
+		BarTime: time.Unix(t, 0).UTC(), Signal: v.act().String(), Price: price,
+		Fast: v.fast, Slow: v.slow, Strategy: v.strategy(),
 	}
-	if rel := signal.Relation(b.verdict.rel); rel != signal.Unknown {
+	if rel := signal.Relation(v.rel); rel != signal.Unknown {
 		r.Relation = rel.String()
 	}
 	return r
@@ -69,6 +92,9 @@ func toRec(t int64, w *wire.Bar) barRec {
 // concurrent use: symbolState guards it.
 type series struct {
 	strategy  signal.Strategy
+	more      []signal.Strategy   // a symbol's other strategies, after the main one
+	moreV     map[int64][]verdict // their verdicts by bar start, one per strategy of more
+	moreLast  []lastCross         // per strategy of more, its last BUY or SELL
 	maxBars   int
 	span      int64 // a bar's length in seconds; 0 when unknown
 	bars      []barRec
@@ -78,8 +104,22 @@ type series struct {
 	window    []float64
 }
 
-func newSeries(s signal.Strategy, maxBars int, span int64) *series {
-	return &series{strategy: s, maxBars: maxBars, span: span, window: make([]float64, 0, s.Lookback())}
+// lastCross is a strategy's newest BUY or SELL and its bar's start.
+type lastCross struct {
+	act   signal.Action
+	since int64
+}
+
+func newSeries(s signal.Strategy, maxBars int, span int64, more ...signal.Strategy) *series {
+	lb := s.Lookback()
+	for _, m := range more {
+		lb = max(lb, m.Lookback())
+	}
+	ser := &series{strategy: s, maxBars: maxBars, span: span, window: make([]float64, 0, lb)}
+	if len(more) > 0 {
+		ser.more, ser.moreV, ser.moreLast = more, map[int64][]verdict{}, make([]lastCross, len(more))
+	}
+	return ser
 }
 
 // closeIfOver closes the forming bar when the gateway's clock (Unix
@@ -129,6 +169,7 @@ func (s *series) merge(in []barRec) {
 		}
 	}
 	s.bars = s.fit(s.bars[:p], tail)
+	s.prune()
 	newest := s.bars[len(s.bars)-1].t
 	s.open = newest == in[len(in)-1].t || hadOpen && newest == prevNewest
 }
@@ -181,21 +222,67 @@ func (s *series) judge(f func(b *barRec)) {
 	}
 	for i := start; i < closed; i++ {
 		b := &s.bars[i]
-		b.verdict = s.evaluate(i)
+		s.fill(i)
+		b.verdict = judgeWith(s.strategy, s.window)
+		if len(s.more) > 0 {
+			vs := make([]verdict, len(s.more))
+			for k, m := range s.more {
+				vs[k] = judgeWith(m, s.window)
+				if a := vs[k].act(); a == signal.Buy || a == signal.Sell {
+					s.moreLast[k] = lastCross{a, b.t}
+				}
+			}
+			s.moreV[b.t] = vs
+		}
 		s.judged, s.lastJudge = true, b.t
 		f(b)
 	}
 }
 
-// evaluate runs the strategy on the closes of the closed bars ending at i.
-func (s *series) evaluate(i int) verdict {
-	lo := max(0, i+1-s.strategy.Lookback())
+// fill loads the window with the closes of the closed bars ending at i, as
+// many as the longest lookback of the series' strategies.
+func (s *series) fill(i int) {
+	lo := max(0, i+1-cap(s.window))
 	s.window = s.window[:0]
 	for k := lo; k <= i; k++ {
 		s.window = append(s.window, s.bars[k].c)
 	}
-	r := s.strategy.Evaluate(s.window)
-	return verdict{fast: r.Fast, slow: r.Slow, action: int8(r.Action), rel: int8(r.Relation), given: true}
+}
+
+// judgeWith runs st on its lookback's worth of the window's newest closes.
+func judgeWith(st signal.Strategy, window []float64) verdict {
+	r := st.Evaluate(window[max(0, len(window)-st.Lookback()):])
+	return verdict{fast: r.Fast, slow: r.Slow, action: int8(r.Action), rel: int8(r.Relation), given: true,
+		kind: kindCode(signal.KindOf(st))}
+}
+
+// withMore follows each of the main strategy's records with the other
+// strategies' records on the same bar.
+func (s *series) withMore(out []SignalRecord) []SignalRecord {
+	if len(s.more) == 0 || len(out) == 0 {
+		return out
+	}
+	res := make([]SignalRecord, 0, len(out)*(1+len(s.more)))
+	for _, r := range out {
+		res = append(res, r)
+		for _, v := range s.moreV[r.BarTime.Unix()] {
+			res = append(res, v.record(r.BarTime.Unix(), r.Price))
+		}
+	}
+	return res
+}
+
+// prune forgets the other strategies' verdicts on bars no longer held.
+func (s *series) prune() {
+	if len(s.moreV) == 0 || len(s.bars) == 0 {
+		return
+	}
+	oldest := s.bars[0].t
+	for t := range s.moreV {
+		if t < oldest {
+			delete(s.moreV, t)
+		}
+	}
 }
 
 // trim drops the oldest bars beyond maxBars, in batches so that a steady
@@ -207,6 +294,7 @@ func (s *series) trim() {
 	}
 	drop := len(s.bars) - s.maxBars
 	s.bars = s.bars[:copy(s.bars, s.bars[drop:])]
+	s.prune()
 }
 
 // closedCount is the number of closed bars held.
@@ -235,4 +323,11 @@ func dedupeLastWins(in []barRec) []barRec {
 		out = append(out, in[i])
 	}
 	return out
+}
+
+// dropAfter removes the bars that start after t (before any verdict: a
+// warm start's stored bars the gateway has not reached).
+func (s *series) dropAfter(t int64) {
+	i, _ := slices.BinarySearchFunc(s.bars, t+1, func(b barRec, t int64) int { return cmp.Compare(b.t, t) })
+	s.bars = s.bars[:i]
 }

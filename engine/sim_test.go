@@ -19,8 +19,14 @@ var simStart = time.Date(2025, 3, 4, 15, 2, 30, 0, time.UTC)
 
 const waitLimit = 30 * time.Second
 
+// startSim starts a simulator that holds nothing unless cfg says what
+// (cfg.Positions = ibsim.DefaultPositions for its usual holdings): held
+// contracts take quote lines, which the subscription counts here leave out.
 func startSim(t testing.TB, cfg ibsim.Config) *ibsim.Server {
 	t.Helper()
+	if cfg.Positions == nil {
+		cfg.Positions = []ibsim.PositionSpec{}
+	}
 	s, err := ibsim.Start(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -205,8 +211,10 @@ func closedPort(t testing.TB) string {
 
 // waitSubscribed waits until the simulator streams n bar subscriptions to
 // one ready client, so that the next Advance pushes to every one of them.
+// Each watched symbol also holds a market-data line: n quotes on top.
 func waitSubscribed(t testing.TB, sim *ibsim.Server, n int) {
 	t.Helper()
+	n *= 2
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	err := sim.WaitFor(ctx, func(st ibsim.State) bool {

@@ -28,6 +28,7 @@ type Snapshot struct {
 	Accounts  []account.Book // one per managed account, in the gateway's order
 	NoQuotes  []string       // symbols left without quotes by the 100-line market-data budget
 	Fanout    *fanout.Stats  // the TWS API fan-out's clients; nil when it is off
+	Journal   JournalStatus  // the journal's health; zero without one
 }
 
 // ConnInfo is the session's state.
@@ -126,6 +127,21 @@ type SymbolRow struct {
 	Status    string    // "queued", "backfilling", "live", "recovering", "silent", "stale", "error"
 	Detail    string    // the reason behind an error status
 	Quote     Quote     // live quote; zero until the first tick
+	// Strategies is every strategy judging the symbol, its main one first
+	// (whose figures Fast, Slow, Signal, Relation, LastCross and Since are).
+	Strategies []StrategyRow
+}
+
+// StrategyRow is one strategy's standing on a symbol's newest closed bar.
+type StrategyRow struct {
+	Strategy  string // kind: "sma", "ema", "rsi", "macd", "bollinger", "donchian"
+	Name      string // with parameters, "RSI(14,30,70)"
+	Signal    string // "BUY", "SELL", "HOLD"; "" before its first verdict
+	Relation  string
+	Fast      float64 // the strategy's two figures (signal.Result's Fast and Slow)
+	Slow      float64
+	LastCross string    // its last "BUY"/"SELL", "" if none yet
+	Since     time.Time // bar time of LastCross
 }
 
 // EventLine is one entry of the events log.

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"log/slog"
+	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,13 +35,15 @@ type symbolState struct {
 	badDates  uint64
 	warnText  string // the newest warning about the request (10167, 2174, ...), until it is sent again
 
+	warmFrom    int64     // a warm start's newest stored bar (Unix s) until the first backfill; 0 otherwise
 	lastUpdate  time.Time // when a live update last arrived (our clock)
 	silent      bool      // the data watch found it silent; a live update ends it
 	silentSince time.Time
 }
 
-func newSymbolState(name string, strategy signal.Strategy, maxBars, maxHist int, span int64) *symbolState {
-	return &symbolState{name: name, ser: newSeries(strategy, maxBars, span), maxHist: maxHist}
+// newSymbolState follows a symbol judged by strategies, the first its main one.
+func newSymbolState(name string, strategies []signal.Strategy, maxBars, maxHist int, span int64) *symbolState {
+	return &symbolState{name: name, ser: newSeries(strategies[0], maxBars, span, strategies[1:]...), maxHist: maxHist}
 }
 
 // note keeps the last cross; called for every verdict, emitted or not.
@@ -110,7 +114,18 @@ func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
 		recs = append(recs, toRec(t, &bars[i]))
 	}
 	var out []SignalRecord
+	from := int64(math.MaxInt64)
+	for i := range recs {
+		from = min(from, recs[i].t)
+	}
 	sym.mu.Lock()
+	// A warm start's backfill must reach back to the newest stored bar; one that does not (the gateway's clock misjudged) leaves a hole, so the whole span is asked again.
+	hole := sym.warmFrom != 0 && len(recs) > 0 && from > sym.warmFrom
+	if sym.warmFrom != 0 && len(recs) > 0 {
+		sym.ser.dropAfter(newestOf(recs)) // stored bars the gateway's clock has not reached (a simulator started earlier) are not kept
+	}
+	sym.warmFrom = 0
+	sub := sym.sub
 	first := !sym.ser.judged
 	sym.ser.merge(recs)
 	if now, ok := e.opts.ServerTime(); ok {
@@ -129,9 +144,16 @@ func (e *Engine) onBackfill(sym *symbolState, bars []wire.Bar) {
 	sym.backfills++
 	sym.awaiting = false
 	sym.errText = ""
-	out = e.keepSignals(sym, out)
+	out = e.keepSignals(sym, sym.ser.withMore(out))
 	sym.badDates += uint64(skipped)
+	stored := e.closedSince(sym, from)
 	sym.mu.Unlock()
+	e.recordBars(sym.name, stored)
+	if hole && sub != nil {
+		e.events.add(time.Now(), slog.LevelWarn, EventWarm, fmt.Sprintf("%s: the warm backfill does not reach the stored bars; asking for the whole span", sym.name),
+			slog.String("symbol", sym.name), slog.String("error", "gap after warm start"))
+		sub.Refresh()
+	}
 	if bad != nil {
 		e.events.add(time.Now(), slog.LevelWarn, EventBars, fmt.Sprintf("%s: %d bars skipped: %v", sym.name, skipped, bad),
 			slog.String("symbol", sym.name), slog.Int("skipped", skipped), slog.String("error", bad.Error()))
@@ -154,6 +176,7 @@ func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) bool {
 		return false
 	}
 	var out []SignalRecord
+	var closedBars []Bar
 	now := time.Now()
 	sym.mu.Lock()
 	gap, resumed := sym.resumed(now)
@@ -165,13 +188,15 @@ func (e *Engine) onUpdate(sym *symbolState, w *wire.Bar) bool {
 	sym.ser.judge(func(b *barRec) {
 		sym.note(b)
 		out = append(out, b.record())
+		closedBars = append(closedBars, b.bar())
 	})
 	if first && len(out) > 1 {
 		out = out[len(out)-1:]
 	}
 	closed := len(out) > 0
-	out = e.keepSignals(sym, out)
+	out = e.keepSignals(sym, sym.ser.withMore(out))
 	sym.mu.Unlock()
+	e.recordBars(sym.name, closedBars)
 	if resumed {
 		e.emitResumed(sym.name, gap)
 		e.markDirty()
@@ -227,7 +252,32 @@ func (sym *symbolState) row() SymbolRow {
 	if sym.lastCross != signal.Hold {
 		r.LastCross, r.Since = sym.lastCross.String(), time.Unix(sym.since, 0).UTC()
 	}
+	r.Strategies = sym.strategyRows(r)
 	return r
+}
+
+// strategyRows is the row's per-strategy part: the main strategy's from the
+// row itself, then the others'.
+func (sym *symbolState) strategyRows(r SymbolRow) []StrategyRow {
+	out := make([]StrategyRow, 0, 1+len(sym.ser.more))
+	out = append(out, StrategyRow{Strategy: string(signal.KindOf(sym.ser.strategy)), Name: sym.ser.strategy.Name(),
+		Signal: r.Signal, Relation: r.Relation, Fast: r.Fast, Slow: r.Slow, LastCross: r.LastCross, Since: r.Since})
+	var vs []verdict
+	if b := sym.ser.newestClosed(); b != nil {
+		vs = sym.ser.moreV[b.t]
+	}
+	for k, m := range sym.ser.more {
+		row := StrategyRow{Strategy: string(signal.KindOf(m)), Name: m.Name()}
+		if k < len(vs) {
+			rec := vs[k].record(0, 0)
+			row.Signal, row.Relation, row.Fast, row.Slow = rec.Signal, rec.Relation, rec.Fast, rec.Slow
+		}
+		if c := sym.ser.moreLast[k]; c.act != signal.Hold {
+			row.LastCross, row.Since = c.act.String(), time.Unix(c.since, 0).UTC()
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 // quietBeforeClose is how long a forming bar must have gone without any
@@ -245,17 +295,44 @@ func (e *Engine) closeElapsedBars() {
 	}
 	for _, sym := range e.syms {
 		var out []SignalRecord
+		var closedBars []Bar
 		sym.mu.Lock()
 		if sym.ser.judged && time.Since(sym.lastData) >= quietBeforeClose && sym.ser.closeIfOver(now.Unix()) {
 			sym.ser.judge(func(b *barRec) {
 				sym.note(b)
 				out = append(out, b.record())
+				closedBars = append(closedBars, b.bar())
 			})
-			out = e.keepSignals(sym, out)
+			out = e.keepSignals(sym, sym.ser.withMore(out))
 		}
 		sym.mu.Unlock()
+		e.recordBars(sym.name, closedBars)
 		if len(out) > 0 {
 			e.emitSignals(sym.name, out)
 		}
 	}
+}
+
+// closedSince returns the series' closed bars that start at or after from,
+// for the journal (nil without one). Called with sym.mu held.
+func (e *Engine) closedSince(sym *symbolState, from int64) []Bar {
+	if e.opts.Journal == nil || e.once {
+		return nil
+	}
+	n := sym.ser.closedCount()
+	i, _ := slices.BinarySearchFunc(sym.ser.bars[:n], from, func(b barRec, t int64) int { return cmp.Compare(b.t, t) })
+	out := make([]Bar, 0, n-i)
+	for ; i < n; i++ {
+		out = append(out, sym.ser.bars[i].bar())
+	}
+	return out
+}
+
+// newestOf is the latest start among recs.
+func newestOf(recs []barRec) int64 {
+	t := recs[0].t
+	for i := range recs {
+		t = max(t, recs[i].t)
+	}
+	return t
 }

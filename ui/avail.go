@@ -39,15 +39,24 @@ func (m Model) availability() map[keys.Action]string {
 	if _, ok := m.gateway(); !ok {
 		why[keys.GatewayMenu] = "no IBC command server: set [ibc] command_port"
 	}
+	if _, ok := m.historySource(); !ok {
+		why[keys.History] = "no journal (--no-journal, or another robotui holds it)"
+	}
 	if len(m.order) == 0 {
 		why[keys.Sort] = "no symbols"
 		why[keys.Refresh] = "no symbols"
+	}
+	if len(m.snap.Accounts) < 2 {
+		why[keys.NextAccount] = "one account"
+	}
+	if b := m.book(); b == nil || len(b.Positions) < 2 || m.positionsHeight() == 0 {
+		why[keys.PosSort] = "no positions to sort"
 	}
 	switch m.mode {
 	case modeNormal:
 		why[keys.Confirm] = "no dialog open"
 		why[keys.Cancel] = "no dialog open"
-	case modeHelp, modePlanning, modeGateway:
+	case modeHelp, modePlanning, modeGateway, modeDetail, modeExecutions, modeOrders, modeHistory:
 		why[keys.Confirm] = "nothing to confirm"
 	case modeConfirm:
 		if m.plan.Empty() {

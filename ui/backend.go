@@ -14,6 +14,10 @@ type Backend interface {
 	Refresh(symbol string)                   // non-blocking
 	FaultNames() []string                    // the simulator's fault menu entries; nil when not running --sim
 	InjectFault(name string) (string, error) // non-blocking; says what it did
+	// ClosedBars is a symbol's closed bars, oldest first, and the strategy's
+	// verdict on each (parallel slices): copied under a short lock, but call
+	// it from a tea.Cmd all the same.
+	ClosedBars(symbol string) ([]engine.Bar, []engine.SignalRecord)
 	// Close closes the session cleanly; it may block up to ~2 s: call it from
 	// a tea.Cmd on quit, then tea.Quit.
 	Close()

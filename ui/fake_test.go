@@ -31,6 +31,7 @@ type fakeBackend struct {
 	killed     []engine.KillPlan
 	closes     int
 	injected   []string
+	barsAsked  []string
 
 	plan       engine.KillPlan
 	results    []engine.KillResult
@@ -92,6 +93,14 @@ func (f *fakeBackend) Refresh(symbol string) {
 }
 
 func (f *fakeBackend) FaultNames() []string { return f.faults }
+
+func (f *fakeBackend) ClosedBars(symbol string) ([]engine.Bar, []engine.SignalRecord) {
+	f.blocking("ClosedBars")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.barsAsked = append(f.barsAsked, symbol)
+	return sampleBars(symbol, 120)
+}
 
 func (f *fakeBackend) InjectFault(name string) (string, error) {
 	f.mu.Lock()

@@ -34,6 +34,10 @@ const (
 	modeFilter              // typing the log's filter
 	modeGateway             // the gateway (IBC) menu
 	modeGatewayConfirm      // one IBC command, asking for y
+	modeDetail              // a symbol's detail: chart, quote, position, crosses
+	modeExecutions          // today's executions of the account shown
+	modeOrders              // the open orders of the account shown
+	modeHistory             // the journal's last 24 h (key H)
 )
 
 type focus int
@@ -41,6 +45,7 @@ type focus int
 const (
 	focusTable focus = iota
 	focusEvents
+	focusPositions // the positions panel: its keys are the table's
 )
 
 type statusKind int
@@ -79,7 +84,12 @@ type Model struct {
 	filter   string             // the log's filter, "" for none
 	evs      []engine.EventLine // the log's events after the filter
 	opened   engine.EventLine   // the line modeEvent shows
-	notice   []string           // the box above the table while the session is not up
+	// The History view: the summary, while it is read, and why it failed.
+	hist        engine.History
+	histErr     error
+	histLoading bool
+	histSeq     int
+	notice      []string // the box above the table while the session is not up
 
 	mode     mode
 	plan     engine.KillPlan
@@ -106,6 +116,13 @@ type Model struct {
 	sticky     bool
 
 	why map[keys.Action]string // why an action cannot act now; absent = it can
+
+	acct     int   // the account shown: an index into snap.Accounts (clamped when drawn)
+	posSort  int   // the positions panel's order: an index into panels.PositionSorts
+	posOrder []int // indexes into the shown book's positions, sorted
+	posCur   int   // the selected position: an index into posOrder
+	posOff   int   // the first position shown
+	detail   detailState
 
 	head, top, body, foot, small string
 }

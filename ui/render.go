@@ -27,8 +27,11 @@ func (m Model) bodyHeight() int {
 	return max(0, m.height-panels.HeaderHeight-panels.TopHeight-1)
 }
 
-// panesHeight is what the table and the log share below the notice.
-func (m Model) panesHeight() int { return m.bodyHeight() - len(m.notice) - m.clientsHeight() }
+// panesHeight is what the table and the log share below the notice, the
+// account strip, the fan-out's clients and the positions panel.
+func (m Model) panesHeight() int {
+	return m.bodyHeight() - len(m.notice) - m.stripHeight() - m.positionsHeight() - m.clientsHeight()
+}
 
 // layoutNotice renders the notice (on a snapshot or a resize), left out
 // when it would leave the table and the log less than a row each.
@@ -106,16 +109,20 @@ func (m *Model) renderBody() {
 	if m.width <= 0 || m.tooSmall() {
 		return
 	}
+	if m.focus == focusPositions && m.positionsHeight() == 0 {
+		m.focus = focusTable // the panel left for lack of room, or with the account data
+	}
 	w, h := m.width, m.bodyHeight()
-	var lines []string
-	switch m.mode {
-	case modeHelp:
+	lines, trade := m.tradeBody(w, h)
+	switch {
+	case trade:
+	case m.mode == modeHelp:
 		lines, m.modalOff = panels.Modal(m.th, "Keys", panels.HelpLines(m.th, m.helpGroups(), m.modalInner()),
 			m.hint(hintPart{keys.Cancel, "close"})+" · "+m.keyLabel(keys.Up)+" "+m.keyLabel(keys.Down)+" scroll", m.modalOff, w, h)
-	case modePlanning:
+	case m.mode == modePlanning:
 		lines, m.modalOff = panels.Modal(m.th, "Kill zombie sockets", panels.PlanningLines(m.th, m.modalInner()),
 			m.hint(hintPart{keys.Cancel, "cancel"}), 0, w, h)
-	case modeConfirm:
+	case m.mode == modeConfirm:
 		title, hint := "Kill zombie sockets", m.hint(hintPart{keys.Confirm, "confirm"}, hintPart{keys.Cancel, "cancel"})
 		if m.plan.Port > 0 {
 			title += " on :" + strconv.Itoa(m.plan.Port)
@@ -131,23 +138,30 @@ func (m *Model) renderBody() {
 				Add(m.th.Warn, ": restarting the gateway clears them").String())
 		}
 		lines, m.modalOff = panels.Modal(m.th, title, body, hint, m.modalOff, w, h)
-	case modeFaults:
+	case m.mode == modeFaults:
 		view := max(1, h-4)
 		off := min(max(0, m.faultCur-view+1), m.faultCur)
 		lines, _ = panels.Modal(m.th, "Inject a simulator fault", panels.FaultLines(m.th, m.faults, m.snap.Faults, m.faultCur, m.modalInner()),
 			m.keyLabel(keys.Up)+"/"+m.keyLabel(keys.Down)+" move · "+m.keyLabel(keys.Open)+"/"+m.keyLabel(keys.Confirm)+" inject · 1-9 pick · "+
 				m.keyLabel(keys.Cancel)+" close", off, w, h)
-	case modeGateway, modeGatewayConfirm:
+	case m.mode == modeGateway || m.mode == modeGatewayConfirm:
 		title, body, hint := m.gatewayLines(m.mode == modeGatewayConfirm)
 		lines, m.modalOff = panels.Modal(m.th, title, body, hint, m.modalOff, w, h)
-	case modeEvent:
+	case m.mode == modeHistory:
+		lines, m.modalOff = panels.Modal(m.th, "History: the last 24 h", m.historyLines(m.modalInner()),
+			m.hint(hintPart{keys.Cancel, "close"})+" · "+m.keyLabel(keys.Up)+" "+m.keyLabel(keys.Down)+" scroll", m.modalOff, w, h)
+	case m.mode == modeEvent:
 		lines, m.modalOff = panels.Modal(m.th, "Event", panels.EventLines(m.th, m.opened, &m.snap, m.modalInner()),
 			m.hint(hintPart{keys.Cancel, "close"})+" · "+m.keyLabel(keys.Up)+" "+m.keyLabel(keys.Down)+" scroll", m.modalOff, w, h)
 	default:
 		st := panels.Table{Order: m.order, Cursor: m.cursor, Offset: m.offset, Focused: m.focus == focusTable, SortBy: m.sortBy.String()}
 		lines = append(lines, m.notice...)
+		if m.have {
+			lines = append(lines, panels.AccountStrip(m.th, m.snap.Accounts, m.acctIndex(), w))
+		}
 		lines = append(lines, panels.Clients(m.th, &m.snap, w, m.clientsHeight())...)
 		lines = append(lines, panels.Signals(m.th, &m.snap, st, w, m.tableHeight())...)
+		lines = append(lines, m.renderPositions(w)...)
 		lg := panels.Log{Events: m.evs, Total: len(m.snap.Events), Back: m.back, Focused: m.focus == focusEvents,
 			Filter: m.filter, Editing: m.mode == modeFilter}
 		lines = append(lines, panels.Events(m.th, &m.snap, lg, w, m.eventsHeight())...)

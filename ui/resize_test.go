@@ -66,6 +66,15 @@ func screens(t *testing.T, w, h int) map[string]Model {
 	m, _ = press(t, f, m, "farm")
 	out["log filter"] = m
 
+	out["accounts"] = ready(t, f, w, h, buildSnapshot(100, withAccounts(500)))
+	m, cmd = press(t, f, out["accounts"], "enter")
+	m, _ = step(t, f, m, run(t, cmd))
+	out["detail"] = m
+	m, _ = press(t, f, out["accounts"], "e")
+	out["executions"] = m
+	m, _ = press(t, f, out["accounts"], "o")
+	out["orders"] = m
+
 	m, err := New(f, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -33,10 +33,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.noteAlerts()
 		m.syncKeys()
 		m.renderAll()
+		if cmd := m.refreshDetail(); cmd != nil {
+			return m, tea.Batch(waitSnapshot(m.snaps), cmd)
+		}
 		return m, waitSnapshot(m.snaps)
+
+	case barsMsg:
+		return m.onBars(msg), nil
 
 	case ibcDoneMsg:
 		return m.ibcDone(msg).changed(), nil
+
+	case historyMsg:
+		return m.historyDone(msg).changed(), nil
 
 	case engineStoppedMsg:
 		m.stopped = true
@@ -134,6 +143,10 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m, cmd = m.gatewayKey(a, msg)
 	case modeGatewayConfirm:
 		m, cmd = m.gatewayConfirmKey(a)
+	case modeDetail, modeExecutions, modeOrders:
+		m = m.viewKey(a)
+	case modeHistory:
+		m = m.historyKey(a)
 	default:
 		m, cmd = m.normalKey(a, msg)
 	}
@@ -185,16 +198,33 @@ func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.scroll(-m.page())
 	case keys.PageDown:
 		m.scroll(m.page())
-	case keys.Open: // in the log (the table's is still to come)
+	case keys.Open:
+		switch m.focus {
+		case focusTable:
+			return m.openDetail()
+		case focusPositions:
+			return m.openPositionDetail()
+		}
 		if len(m.evs) > 0 {
 			m.opened, m.mode, m.modalOff = m.evs[len(m.evs)-1-m.back], modeEvent, 0
 		}
+	case keys.Executions:
+		m.mode, m.modalOff = modeExecutions, 0
+	case keys.OpenOrders:
+		m.mode, m.modalOff = modeOrders, 0
+	case keys.NextAccount:
+		m = m.nextAccount()
+	case keys.PosSort:
+		m = m.sortPositions()
 	case keys.Filter: // in the log
 		m.mode = modeFilter
 	case keys.NextPanel:
-		if m.focus == focusTable {
+		switch {
+		case m.focus == focusTable && m.positionsHeight() > 0:
+			m.focus = focusPositions
+		case m.focus != focusEvents:
 			m.focus = focusEvents
-		} else {
+		default:
 			m.focus, m.back = focusTable, 0 // the log follows the newest again
 		}
 		m.scrollTable() // the table and the log trade height with the focus
@@ -219,6 +249,8 @@ func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.mode, m.faultCur = modeFaults, 0
 	case keys.GatewayMenu:
 		m = m.openGateway()
+	case keys.History:
+		return m.openHistory()
 	case "":
 		// The dialog keys do nothing here but clear a message.
 		if (m.keys.Is(msg, keys.Confirm) || m.keys.Is(msg, keys.Cancel)) && m.status != "" && !m.sticky {
@@ -229,12 +261,15 @@ func (m Model) normalKey(a keys.Action, msg tea.KeyMsg) (Model, tea.Cmd) {
 }
 
 // scrollSpan is a move long enough to reach either end of the focused panel.
-func (m Model) scrollSpan() int { return len(m.order) + len(m.evs) }
+func (m Model) scrollSpan() int { return len(m.order) + len(m.evs) + len(m.posOrder) }
 
 // page is one screenful of the focused panel.
 func (m Model) page() int {
-	if m.focus == focusEvents {
+	switch m.focus {
+	case focusEvents:
 		return max(1, m.eventRows())
+	case focusPositions:
+		return max(1, m.positionsHeight()-4)
 	}
 	return max(1, m.tableRows())
 }
@@ -277,11 +312,14 @@ func (m Model) filterKey(msg tea.KeyMsg) Model {
 
 // scroll moves whatever has the focus.
 func (m *Model) scroll(d int) {
-	if m.focus == focusEvents {
+	switch m.focus {
+	case focusEvents:
 		m.scrollEvents(-d) // up goes back in time
-		return
+	case focusPositions:
+		m.movePosition(d)
+	default:
+		m.moveCursor(d)
 	}
-	m.moveCursor(d)
 }
 
 func (m Model) helpKey(a keys.Action) Model {

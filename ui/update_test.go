@@ -531,7 +531,7 @@ func TestTopAndBottom(t *testing.T) {
 
 // A key bound but not built yet says so, in the status and in the help.
 func TestComingKeys(t *testing.T) {
-	for _, k := range []string{"enter", "H", "a", "e", "o", "/"} {
+	for _, k := range []string{"/"} {
 		f := newFake(t)
 		m := ready(t, f, 120, 40, buildSnapshot(10))
 		m, _ = press(t, f, m, k)
@@ -545,8 +545,10 @@ func TestComingKeys(t *testing.T) {
 	for range 10 {
 		m, _ = press(t, f, m, "down")
 	}
-	if v := m.View(); !strings.Contains(v, "history (coming)") || !strings.Contains(v, "enter") {
-		t.Errorf("the help does not mark the coming keys:\n%s", v)
+	// Every view key is built now: only the table's filter is still coming,
+	// and the help marks a key only when it is built nowhere.
+	if v := m.View(); strings.Contains(v, "(coming)") || !strings.Contains(v, "enter") {
+		t.Errorf("the help marks a built key as coming:\n%s", v)
 	}
 }
 

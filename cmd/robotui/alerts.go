@@ -61,7 +61,7 @@ func alertSinks(cfg config.Config, env []string) []alert.SinkSpec {
 func alertThresholds(a config.Alerts) alert.Thresholds {
 	th := alert.Thresholds{DownAfter: a.DownAfter, StormSessions: a.StormSessions, StormWindow: a.StormWindow,
 		ClientZombies: a.ClientZombies, GatewayZombies: a.GatewayZombies, Silent: a.Silent, FarmBroken: a.FarmBroken,
-		Competing: a.CompetingSession, KeepaliveP99: a.KeepaliveP99, Signals: a.Signals, DailyPnL: a.DailyPnL,
+		Competing: a.CompetingSession, KeepaliveP99: a.KeepaliveP99, Signals: a.Signals, StrategySignals: a.StrategySignals, DailyPnL: a.DailyPnL,
 		DailyPnLBelow: a.DailyPnLBelow, Repeat: a.Repeat, Grace: a.Grace}
 	return th
 }

@@ -325,19 +325,26 @@ var documented = map[string][]string{
 	"keepalive":  {"rtt_ms", "ok", "misses"},
 	"sockets":    {"port", "established", "close_wait", "time_wait", "fin_wait2", "zombies", "listener_pid"},
 	"zombie":     {"pid", "command", "side", "local", "remote", "action"},
-	"signal":     {"symbol", "signal", "price", "fast", "slow", "bar_time"},
+	"signal":     {"symbol", "signal", "price", "fast", "slow", "bar_time", "strategy"},
 	"ib.error":   {"code", "req_id", "text"},
 	"ib.notice":  {"code", "req_id", "text"},
 	"market":     {"open", "next_change"},
 	"farm":       {"farm", "kind", "state", "code"},
+	"account":    {"account", "net_liquidation", "cash", "buying_power", "daily_pnl", "unrealized_pnl", "realized_pnl"},
+	"position":   {"account", "symbol", "qty", "avg_cost", "market_value", "unrealized_pnl"},
+	"execution":  {"account", "symbol", "side", "qty", "price", "time", "exec_id"},
 }
 
 func TestHeadlessJSONAndSIGTERM(t *testing.T) {
 	env := testEnv(t)
 	p := startBin(t, env, "--sim", "--no-tui", "--log-format", "json", "--log-level", "debug", "--symbols", "AAPL,MSFT")
 	p.waitLine(t, 20*time.Second, "ready", stateIs("ready"))
-	p.waitLine(t, 20*time.Second, "signal", func(m map[string]any) bool { return m["msg"] == "signal" })
-	p.waitLine(t, 20*time.Second, "keepalive", func(m map[string]any) bool { return m["msg"] == "keepalive" })
+	// In any order: a position line may come once, before the first signal.
+	waiting := map[string]bool{"signal": true, "keepalive": true, "position": true}
+	p.waitLine(t, 20*time.Second, "a signal, a keepalive and a position line", func(m map[string]any) bool {
+		delete(waiting, fmt.Sprint(m["msg"]))
+		return len(waiting) == 0
+	})
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -152,6 +152,19 @@ func printClient(name string, body []byte, w io.Writer) error {
 		for _, r := range rows {
 			fmt.Fprintf(tw, "%s\t%.2f\t%s\t%s\t%d\n", r.Symbol, r.Last, r.Signal, r.Status, r.Bars)
 		}
+	case "positions":
+		var p api.Positions
+		if err := json.Unmarshal(body, &p); err != nil {
+			return err
+		}
+		fmt.Fprintln(tw, "ACCOUNT\tSYMBOL\tQTY\tAVG COST\tLAST\tVALUE\tUNREALIZED\tDAY")
+		for _, r := range p.Positions {
+			stale := ""
+			if r.Stale {
+				stale = " (stale)"
+			}
+			fmt.Fprintf(tw, "%s%s\t%s\t%g\t%.2f\t%.2f\t%.2f\t%+.2f\t%+.2f\n", r.Account, stale, r.Symbol, r.Qty, r.AvgCost, r.MarketPrice, r.MarketValue, r.UnrealizedPnL, r.DailyPnL)
+		}
 	default:
 		_, err := w.Write(body)
 		return err

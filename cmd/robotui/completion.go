@@ -7,11 +7,11 @@ import (
 )
 
 // subcommands are what completion offers after `robotui`.
-var subcommands = []string{"gateway", "zombies", "config", "health", "status", "quotes", "positions", "completion", "version", "help"}
+var subcommands = []string{"gateway", "zombies", "config", "health", "report", "status", "quotes", "positions", "backtest", "completion", "version", "help"}
 
 // consoleFlagNames are the console's flags, for completion.
 var consoleFlagNames = []string{"--config", "--host", "--port", "--client-id", "--symbols", "--sim", "--no-tui", "--once",
-	"--log-format", "--log-level", "--log-file", "--metrics", "--api", "--live"}
+	"--log-format", "--log-level", "--log-file", "--metrics", "--api", "--live", "--no-journal"}
 
 func runCompletion(args []string, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
@@ -27,7 +27,7 @@ _robotui() {
 	if [ "$COMP_CWORD" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "%s" -- "$cur"))
 	else
-		COMPREPLY=($(compgen -W "--json --addr --api --ready --help" -- "$cur"))
+		COMPREPLY=($(compgen -W "--json --addr --api --ready --since --help" -- "$cur"))
 	fi
 }
 complete -o default -F _robotui robotui

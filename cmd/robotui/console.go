@@ -38,6 +38,7 @@ type consoleFlags struct {
 	noTUI      bool
 	once       bool
 	live       bool
+	noJournal  bool
 }
 
 // flagKeys maps a flag to the config key it overrides.
@@ -103,6 +104,10 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 		case simCfg.Start.IsZero():
 			simCfg.Start = demoStart(time.Now(), calendar.NYSE())
 		}
+		if simCfg.Positions, err = loadPositions(cfg.Sim.Positions); err != nil {
+			fmt.Fprintln(stderr, "robotui: [sim] positions:", err)
+			return 2
+		}
 		if sim, err = ibsim.Start(simCfg); err != nil {
 			fmt.Fprintln(stderr, "robotui: start simulator:", err)
 			return 2
@@ -143,10 +148,25 @@ func runConsole(args []string, stdin io.Reader, stdout, stderr io.Writer, env []
 			sayLogError()
 		}
 	}
+	jnl, jnlWhy := openJournal(cfg, f, env)
+	if jnl != nil {
+		defer jnl.Close() // after eng.Close: the engine's last events are stored
+		opts.Journal = jnl
+	} else if jnlWhy != "" {
+		diag.Warn("journal", "error", jnlWhy)
+		if headless {
+			fmt.Fprintln(stderr, "robotui:", jnlWhy)
+		}
+	}
 	eng, err := engine.New(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "robotui:", err)
 		return 2
+	}
+	if jnl != nil {
+		jnl.SetNotify(eng.Note)
+	} else if jnlWhy != "" {
+		eng.Note(slog.LevelWarn, "journal", jnlWhy, slog.String("error", jnlWhy))
 	}
 	m.SetSource(eng)
 	n := len(cfg.Watchlist.Symbols)
@@ -242,6 +262,7 @@ func loadConsoleConfig(args []string, stdout, stderr io.Writer, env []string) (c
 	fs.String("api", "", "serve the local read-only API on this address (e.g. 127.0.0.1:7465)")
 	fs.String("fanout", "", "serve the read-only TWS API fan-out to local programs on this address (e.g. 127.0.0.1:4102)")
 	fs.BoolVar(&f.live, "live", false, "allow live mode and the live ports 7496 and 4001")
+	fs.BoolVar(&f.noJournal, "no-journal", false, "run without the journal ([journal] path): no report, history or warm start")
 	if code, ok := parseFlags(fs, args, stdout); !ok {
 		return config.Config{}, f, code
 	}
@@ -312,7 +333,11 @@ func loggers(cfg config.Config, headless bool, stdout, stderr io.Writer, env []s
 	return slog.New(handler(w)), slog.New(handler(diagW)), closer, nil
 }
 
-func defaultLogPath(env []string) string {
+func defaultLogPath(env []string) string { return statePath(env, "robotui.log") }
+
+// statePath is name in robotui's state directory: $XDG_STATE_HOME/robotui,
+// else ~/.local/state/robotui, else the temporary directory.
+func statePath(env []string, name string) string {
 	get := func(k string) string {
 		v := ""
 		for _, kv := range env {
@@ -323,16 +348,17 @@ func defaultLogPath(env []string) string {
 		return v
 	}
 	if d := get("XDG_STATE_HOME"); filepath.IsAbs(d) {
-		return filepath.Join(d, "robotui", "robotui.log")
+		return filepath.Join(d, "robotui", name)
 	}
 	if h := get("HOME"); h != "" {
-		return filepath.Join(h, ".local", "state", "robotui", "robotui.log")
+		return filepath.Join(h, ".local", "state", "robotui", name)
 	}
-	return filepath.Join(os.TempDir(), "robotui.log")
+	return filepath.Join(os.TempDir(), name)
 }
 
 func engineOptions(cfg config.Config, sim *ibsim.Server, events *slog.Logger, m *metrics.Metrics) engine.Options {
 	sma, _ := strategy.NewSMACrossover(cfg.Strategy.Fast, cfg.Strategy.Slow) // validated by config
+	perSymbol, _ := cfg.SymbolStrategies()                                   // validated by config
 	opts := engine.Options{
 		Session: conn.Config{
 			Addr:           cfg.Gateway.Addr(),
@@ -354,6 +380,8 @@ func engineOptions(cfg config.Config, sim *ibsim.Server, events *slog.Logger, m 
 			WhatToShow: cfg.Watchlist.WhatToShow, UseRTH: cfg.Watchlist.UseRTH,
 		},
 		Strategy:     sma,
+		Strategies:   perSymbol,
+		EvalBars:     cfg.Strategy.EvalBars,
 		GatewayPort:  cfg.Gateway.Port,
 		ScanInterval: cfg.Zombies.ScanInterval,
 		AutoKill:     cfg.Zombies.AutoKill,

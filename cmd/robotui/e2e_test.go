@@ -122,6 +122,19 @@ func TestE2EConsoleUnderTmux(t *testing.T) {
 
 	s.waitScreen("READY", has("READY"))
 
+	// enter: the first symbol's detail, with its chart and the simulator's
+	// live quote; esc returns to the table.
+	s.waitScreen("the first symbol live", regexp.MustCompile(`▸ \S+ .* live`).MatchString)
+	s.key("Enter")
+	s.waitScreen("the detail view with a quote and a chart", func(scr string) bool {
+		return strings.Contains(scr, "closed bars") && strings.Contains(scr, "Bid ") &&
+			strings.Contains(scr, "LAST CROSSES") && strings.ContainsAny(scr, "┃█")
+	})
+	s.key("Escape")
+	s.waitScreen("the table again", func(scr string) bool {
+		return strings.Contains(scr, "Signals") && !strings.Contains(scr, "closed bars")
+	})
+
 	// r: a reconnect, back to ready.
 	mark := len(s.logStates())
 	s.key("r")

@@ -26,7 +26,7 @@ injection through a loopback HTTP control endpoint:
   GET /state                      clients, faults, versions, symbols
   POST /faults {"kind": "..."}    drop, stall, handshake_stall, down, codes,
                                   garbage, oversized, latency, hold, max_clients,
-                                  farm_flap, silence, reset, competing_session
+                                  farm_flap, silence, reset, competing_session, cut
   DELETE /faults                  clear every fault
 
 SIGINT or SIGTERM closes the listener and every client, then exits 0.
@@ -56,6 +56,7 @@ func serveGateway(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	start := fs.String("start", "", "the sim clock's first `instant`, RFC 3339 (e.g. 2026-01-05T10:00:00-05:00); default now")
 	loginZone := fs.String("login-zone", "America/New_York", "login `zone` of the handshake reply and of text dates: an IANA name, optionally =label for the reply's text (Europe/London=Greenwich Mean Time)")
 	ibcAddr := fs.String("ibc", "", "serve IBC's command server protocol on this `address` (loopback only): STOP, RESTART, RECONNECTDATA, RECONNECTACCOUNT, EXIT")
+	positions := fs.String("positions", "", "a `file` of the simulated accounts' holdings, one SYMBOL QTY [AVG_COST] a line; default the demo holdings")
 	dateStyle := fs.String("date-style", ibsim.DateZoned, "formatDate 1 bar dates: zoned (20260402 09:30:00 US/Eastern) or spaced (20230413  16:31:22, older gateways)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), gatewayUsage)
@@ -116,8 +117,12 @@ func serveGateway(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return usageErr("--log-format %q: must be text or json", *logFormat)
 	}
 
+	holdings, err := loadPositions(*positions)
+	if err != nil {
+		return usageErr("--positions: %v", err)
+	}
 	sim, err := ibsim.Start(ibsim.Config{Addr: *listen, ServerVersion: *version, Seed: *seed, Speed: *speed,
-		MaxClients: *maxClients, Logger: slog.New(handler), Start: startAt, LoginZone: *loginZone, DateStyle: *dateStyle})
+		MaxClients: *maxClients, Logger: slog.New(handler), Start: startAt, LoginZone: *loginZone, DateStyle: *dateStyle, Positions: holdings})
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -165,4 +170,17 @@ func checkLoopback(addr string) error {
 		return fmt.Errorf("the control endpoint must listen on a loopback address (127.0.0.1, ::1 or localhost), not %q", host)
 	}
 	return nil
+}
+
+// loadPositions reads a positions file; "" gives nil (the demo holdings).
+func loadPositions(path string) ([]ibsim.PositionSpec, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ibsim.ParsePositions(f)
 }

@@ -74,6 +74,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string)
 			return runIBC(args[1:], stdin, stdout, stderr, env)
 		case "health":
 			return runHealth(args[1:], stdout, stderr, env)
+		case "report":
+			return runReport(args[1:], stdout, stderr, env)
+		case "backtest":
+			return runBacktest(args[1:], stdout, stderr, env)
 		case "status", "quotes", "positions":
 			return runClient(args[0], args[1:], stdout, stderr, env)
 		case "completion":
@@ -155,8 +159,11 @@ Usage:
   robotui alerts test          send a test alert to every [[alerts.sink]]
   robotui ibc restart|reconnectdata|reconnectaccount|stop [--yes]
                                a command to IBC's command server ([ibc] command_port)
+  robotui report [--since 24h|7d|DATE] [--json]
+                               what the journal remembers: uptime, outages, keepalive, zombies
   robotui health [--ready]     ask a running robotui (never the gateway): exit 0 healthy, 1 not, 2 none
   robotui status|quotes|positions [--json]  ask a running robotui's API (--api)
+  robotui backtest [--symbols] [--strategy] [--since] [--json]  how each strategy has done on its bars (--api)
   robotui completion bash|zsh|fish  print a shell completion script
   robotui version              print the version, module version and commit
 

@@ -39,6 +39,7 @@ type client struct {
 	session   bool // START_API accepted: holds a client id
 	id        int
 	requests  int
+	barsSent  int  // bars in historical replies (guarded by the server's lock)
 	stalled   bool // a stall fault: answer nothing
 	hsStalled bool // accepted during a handshake stall: never answer
 	paused    bool // between 1100 and 1101/1102: no pushes
@@ -47,6 +48,7 @@ type client struct {
 	hist      map[int]*histSub
 	mkt       map[int]*mktSub
 	rtb       map[int]*rtbSub
+	pnl       map[int]*pnlSub
 
 	version      atomic.Int32
 	serverClosed atomic.Bool // the server chose to close: never hold
@@ -71,6 +73,7 @@ func (s *Server) newClientLocked(conn net.Conn) *client {
 		hist:       map[int]*histSub{},
 		mkt:        map[int]*mktSub{},
 		rtb:        map[int]*rtbSub{},
+		pnl:        map[int]*pnlSub{},
 		out:        newOutQueue(),
 		done:       make(chan struct{}),
 		writerDone: make(chan struct{}),

@@ -34,6 +34,8 @@ type Config struct {
 	// Mean Time"; without a label the zone's abbreviation, "EST"). Text
 	// dates are in it. Default "America/New_York".
 	LoginZone string
+	// Positions are every account's holdings; nil: DefaultPositions.
+	Positions []PositionSpec
 	// DateStyle is how formatDate 1 writes intraday bar dates: DateZoned
 	// (default) or DateSpaced.
 	DateStyle string

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/robotui/robotui/conn/wire"
 )
 
 func controlServer(t *testing.T) (*Server, *httptest.Server) {
@@ -186,5 +188,28 @@ func TestControlIsLoopbackOnly(t *testing.T) {
 		if rec.Code != tt.want {
 			t.Errorf("%s: %d %s, want %d", tt.name, rec.Code, rec.Body.String(), tt.want)
 		}
+	}
+}
+
+// GET /state counts the bars each client was sent in historical replies.
+func TestControlStateBarsSent(t *testing.T) {
+	s, h := controlServer(t)
+	c := connect(t, s, 3)
+	c.send(histReq(1, "AAPL", "1 hour", "1 D", false, 1))
+	got := c.until(isType[*wire.HistoricalData])
+	n := len(got[len(got)-1].(*wire.HistoricalData).Bars)
+	c.send(histReq(2, "MSFT", "1 hour", "2 D", false, 1))
+	got = c.until(isType[*wire.HistoricalData])
+	n += len(got[len(got)-1].(*wire.HistoricalData).Bars)
+	c.fence()
+	_, body := do(t, "GET", h.URL+"/state", "")
+	sent := -1.0
+	for _, e := range body["clients"].([]any) {
+		if cl := e.(map[string]any); cl["addr"] == c.local() {
+			sent, _ = cl["bars_sent"].(float64)
+		}
+	}
+	if n == 0 || sent != float64(n) {
+		t.Errorf("bars_sent = %v, want the %d bars the replies held", sent, n)
 	}
 }

@@ -23,6 +23,7 @@ const (
 	FaultSilence        = "silence"           // live updates for Symbols stop, with no message, for For
 	FaultReset          = "reset"             // nightly reset: 1100, 10182 on every keepUpToDate request, 1102 after Gap (default 15s)
 	FaultCompeting      = "competing_session" // 10197 on every data request while it lasts (For); live updates stop
+	FaultCut            = "cut"               // the next account download of Mode ("portfolio": reqAccountUpdates, "positions": reqPositions) stops after N lines and the socket is closed
 )
 
 // ErrBadFault is an unknown fault kind or a bad value for it.
@@ -118,6 +119,13 @@ func (f Fault) validate() error {
 	case FaultMaxClients:
 		if f.N < 1 || f.N > 10_000 {
 			return bad("n %d must be within 1..10000", f.N)
+		}
+	case FaultCut:
+		if f.Mode != "portfolio" && f.Mode != "positions" {
+			return bad("mode %q must be \"portfolio\" or \"positions\"", f.Mode)
+		}
+		if f.N < 0 || f.N > maxPositions {
+			return bad("n %d must be within 0..%d", f.N, maxPositions)
 		}
 	case FaultStall, FaultHandshakeStall, FaultDown, FaultGarbage, FaultOversized, FaultHold,
 		FaultFarmFlap, FaultSilence, FaultReset, FaultCompeting:

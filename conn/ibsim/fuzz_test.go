@@ -58,6 +58,10 @@ func FuzzClientStream(f *testing.F) {
 		histReq(3, "AAPL", "5 mins", "1 D", true, 1), histReq(4, "MSFT", "1 hour", "1 W", false, 2),
 		&wire.ReqMktData{ReqID: 5, Contract: aapl}, &wire.ReqRealTimeBars{ReqID: 6, Contract: aapl, BarSize: 5},
 		&wire.CancelHistoricalData{ReqID: 3}, &wire.CancelMktData{ReqID: 5}, &wire.ReqCurrentTimeInMillis{},
+		&wire.ReqAcctData{Subscribe: true}, &wire.ReqAccountUpdatesMulti{ReqID: 7, Account: "All"}, &wire.ReqPnL{ReqID: 8},
+		&wire.ReqPnLSingle{ReqID: 9, ConID: 265598}, &wire.CancelPnL{ReqID: 8}, &wire.ReqContractData{ReqID: 10, Contract: wire.Contract{Symbol: "ES", SecType: "FUT"}},
+		&wire.ReqExecutions{ReqID: 11, Filter: wire.ExecutionFilter{Side: "S", LastNDays: wire.UnsetInt}}, &wire.ReqAllOpenOrders{}, &wire.ReqOpenOrders{},
+		&wire.ReqAutoOpenOrders{AutoBind: true}, &wire.ReqCompletedOrders{},
 	}
 	for _, v := range []int{100, 124, 176, 178, 196, 200} {
 		f.Add(session(100, v, all...))

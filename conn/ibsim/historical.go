@@ -129,6 +129,7 @@ func (s *Server) reqHistorical(c *client, m *wire.ReqHistoricalData) {
 	// follows the backfill, and a client holding the backfill is subscribed.
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	c.barsSent += len(hd.Bars)
 	if m.KeepUpToDate && !c.out.isClosed() {
 		c.hist[m.ReqID] = &histSub{reqID: m.ReqID, ser: ser, size: sz, formatDate: m.FormatDate, rth: m.UseRTH,
 			dates: d, lastStart: cur, stopped: s.histFarmBrokenLocked()}

@@ -14,6 +14,7 @@ type faultState struct {
 	flaps                     map[string]*activeFault // farm_flap, by farm
 	silence, reset, competing *activeFault
 	silenced                  map[string]bool // the symbols of silence
+	cut                       *Fault          // the next account download of its Mode stops after N lines
 }
 
 // activeFault is a fault with a timer or sequence that stop cancels.
@@ -93,6 +94,8 @@ func (s *Server) Inject(f Fault) error {
 		s.resetLocked(f)
 	case FaultCompeting:
 		s.competingLocked(f)
+	case FaultCut:
+		s.flt.cut = &f
 	}
 	s.bumpLocked()
 	return nil
@@ -125,6 +128,7 @@ func (s *Server) ClearFaults() {
 	s.flt.hold = false
 	s.releaseHeldLocked()
 	s.maxClients, s.flt.maxClients = s.cfg.MaxClients, nil
+	s.flt.cut = nil
 	s.log.Info("faults cleared")
 	s.bumpLocked()
 }
@@ -286,6 +290,9 @@ func (s *Server) faultsLocked() []Fault {
 	}
 	if s.flt.maxClients != nil {
 		out = append(out, *s.flt.maxClients)
+	}
+	if s.flt.cut != nil {
+		out = append(out, *s.flt.cut)
 	}
 	return append(out, s.dataFaultsLocked()...)
 }

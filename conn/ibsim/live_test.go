@@ -143,7 +143,7 @@ func TestRequestErrors(t *testing.T) {
 		code int
 	}{
 		{"unknown symbol", histReq(1, "NOSUCH", "5 mins", "1 D", false, 1), 200},
-		{"not a stock", &wire.ReqHistoricalData{ReqID: 1, Contract: wire.Contract{Symbol: "EUR", SecType: "CASH", Currency: "USD"}, BarSize: "5 mins", Duration: "1 D", WhatToShow: "MIDPOINT", FormatDate: 1}, 200},
+		{"not a known non-stock", &wire.ReqHistoricalData{ReqID: 1, Contract: wire.Contract{Symbol: "GBP", SecType: "CASH", Currency: "USD"}, BarSize: "5 mins", Duration: "1 D", WhatToShow: "MIDPOINT", FormatDate: 1}, 200},
 		{"unknown symbol, market data", &wire.ReqMktData{ReqID: 1, Contract: wire.Stock("NOSUCH")}, 200},
 		{"unknown symbol, real-time bars", &wire.ReqRealTimeBars{ReqID: 1, Contract: wire.Stock("NOSUCH"), BarSize: 5}, 200},
 		{"bad bar size", histReq(1, "AAPL", "7 mins", "1 D", false, 1), 321},

@@ -84,6 +84,11 @@ func NewMarket(seed int64, symbols []string) *Market {
 		m.symbols = append(m.symbols, sym)
 		m.series[sym] = newSeries(seed, lookupInstrument(sym))
 	}
+	for _, in := range extras {
+		if m.series[in.symbol] == nil { // a watchlist's stock of that name wins
+			m.series[in.symbol] = newSeries(seed, in)
+		}
+	}
 	return m
 }
 

@@ -151,13 +151,20 @@ func TestSimpleRequests(t *testing.T) {
 	}
 	c.send(&wire.ReqPositions{})
 	got := c.until(isType[*wire.PositionEnd])
-	if len(got) != 5 {
-		t.Fatalf("%d messages, want 4 positions and the end: %v", len(got), got)
+	if len(got) != len(DefaultPositions)+1 {
+		t.Fatalf("%d messages, want %d positions and the end: %v", len(got), len(DefaultPositions), got)
 	}
 	p := got[0].(*wire.PositionData)
-	want := wire.PositionData{Account: DefaultAccount, Position: 100, AvgCost: 174.8,
+	if p.AvgCost < 0.7*190 || p.AvgCost > 1.05*190 {
+		t.Errorf("AAPL average cost %v outside the seed's 0.7..1.05 of its base price", p.AvgCost)
+	}
+	want := wire.PositionData{Account: DefaultAccount, Position: 100, AvgCost: p.AvgCost,
 		Contract: wire.Contract{ConID: 265598, Symbol: "AAPL", SecType: "STK", Exchange: "NASDAQ", Currency: "USD", LocalSymbol: "AAPL", TradingClass: "NMS"}}
 	if !reflect.DeepEqual(*p, want) {
 		t.Errorf("position %+v, want %+v", *p, want)
+	}
+	es := got[len(DefaultPositions)-1].(*wire.PositionData)
+	if es.Contract.SecType != "FUT" || es.Contract.Exchange != "CME" || es.Contract.Multiplier != "50" || es.AvgCost < 0.7*5000*50 {
+		t.Errorf("ES position %+v: want a CME future, avgCost per contract", es)
 	}
 }

@@ -43,6 +43,7 @@ type pushJob struct {
 	hist []*histSub
 	mkt  []*mktSub
 	rtb  []*rtbSub
+	pnl  []*pnlSub
 }
 
 func (s *Server) pushOnce() {
@@ -69,11 +70,15 @@ func (s *Server) pushOnce() {
 				j.rtb = append(j.rtb, r)
 			}
 		}
-		if len(j.hist)+len(j.mkt)+len(j.rtb) > 0 {
+		for _, p := range c.pnl {
+			j.pnl = append(j.pnl, p)
+		}
+		if len(j.hist)+len(j.mkt)+len(j.rtb)+len(j.pnl) > 0 {
 			jobs = append(jobs, j)
 		}
 	}
 	s.mu.Unlock()
+	accts := map[string]*accountState{} // valued once per push
 	for _, j := range jobs {
 		var msgs []wire.Message
 		for _, h := range j.hist {
@@ -86,6 +91,9 @@ func (s *Server) pushOnce() {
 		}
 		for _, r := range j.rtb {
 			msgs = r.push(msgs, now.Unix())
+		}
+		for _, p := range j.pnl {
+			msgs = s.pushPnL(msgs, p, accts, now)
 		}
 		if len(msgs) > 0 {
 			j.c.send(msgs...)

@@ -70,7 +70,31 @@ func (s *Server) handle(c *client, payload []byte) {
 		s.reqPositions(c)
 	case *wire.ReqAccountSummary:
 		s.reqAccountSummary(c, m)
-	case *wire.CancelPositions, *wire.CancelAccountSummary, *wire.StartAPI:
+	case *wire.ReqAcctData:
+		s.reqAcctData(c, m)
+	case *wire.ReqAccountUpdatesMulti:
+		s.reqAccountUpdatesMulti(c, m)
+	case *wire.ReqPnL:
+		s.reqPnL(c, m)
+	case *wire.ReqPnLSingle:
+		s.reqPnLSingle(c, m)
+	case *wire.ReqContractData:
+		s.reqContractData(c, m)
+	case *wire.ReqExecutions:
+		s.reqExecutions(c, m)
+	case *wire.ReqOpenOrders:
+		s.reqOpenOrders(c, false)
+	case *wire.ReqAllOpenOrders:
+		s.reqOpenOrders(c, true)
+	case *wire.ReqAutoOpenOrders:
+		s.reqAutoOpenOrders(c)
+	case *wire.ReqCompletedOrders:
+		c.send(&wire.CompletedOrdersEnd{})
+	case *wire.CancelPnL:
+		s.cancel(c, func() { delete(c.pnl, m.ReqID) })
+	case *wire.CancelPnLSingle:
+		s.cancel(c, func() { delete(c.pnl, m.ReqID) })
+	case *wire.CancelPositions, *wire.CancelAccountSummary, *wire.StartAPI, *wire.CancelAccountUpdatesMulti:
 		// nothing streams after the first answer; a second START_API is ignored
 	default:
 		s.log.Debug("unknown message ignored", "addr", c.addr, "msg_id", msg.MsgID())
@@ -148,19 +172,28 @@ func (s *Server) duplicate(reqID int) *wire.ErrMsg {
 	return s.errMsg(reqID, 322, "Error processing request.-'bX' : cause - Duplicate ticker id")
 }
 
-// resolve finds the symbol a contract names: US stocks and ETFs only.
+// resolve finds the instrument a contract names: US stocks and ETFs, and
+// the extras (EUR.USD cash, the ES future), by symbol or conId.
 func (s *Server) resolve(k wire.Contract) *series {
-	if k.SecType != "" && !strings.EqualFold(k.SecType, "STK") {
+	var ser *series
+	switch {
+	case k.Symbol == "" && k.ConID != 0:
+		ser = s.market.byConID(k.ConID)
+	case k.Symbol == "" && k.LocalSymbol != "":
+		ser = s.market.lookup(strings.SplitN(k.LocalSymbol, ".", 2)[0])
+	default:
+		ser = s.market.lookup(k.Symbol)
+		if ser != nil && k.ConID != 0 && k.ConID != ser.in.conID {
+			return nil
+		}
+	}
+	if ser == nil {
 		return nil
 	}
-	if k.Currency != "" && !strings.EqualFold(k.Currency, "USD") {
+	if k.SecType != "" && !strings.EqualFold(k.SecType, ser.in.SecType()) {
 		return nil
 	}
-	if k.Symbol == "" && k.ConID != 0 {
-		return s.market.byConID(k.ConID)
-	}
-	ser := s.market.lookup(k.Symbol)
-	if ser != nil && k.ConID != 0 && k.ConID != ser.in.conID {
+	if k.Currency != "" && !strings.EqualFold(k.Currency, ser.in.Currency()) {
 		return nil
 	}
 	return ser

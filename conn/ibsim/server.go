@@ -39,6 +39,7 @@ type Server struct {
 	nextOrderID int64
 	mktLines    int
 	pace        pacer
+	posSpecs    []PositionSpec // the holdings of every account
 }
 
 // Start listens on cfg.Addr and serves in background goroutines until Close.
@@ -82,6 +83,7 @@ func newServer(cfg Config) *Server {
 		maxClients:  cfg.MaxClients,
 		nextOrderID: 1,
 		pace:        pacer{now: cfg.wallNow},
+		posSpecs:    positionsOrDefault(cfg.Positions),
 	}
 }
 

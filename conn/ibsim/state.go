@@ -22,6 +22,7 @@ type ClientState struct {
 	Version       int    `json:"version"`   // negotiated; 0 before the hello is answered
 	Requests      int    `json:"requests"`
 	Subscriptions int    `json:"subscriptions"`
+	BarsSent      int    `json:"bars_sent"` // bars sent in historical replies
 }
 
 // Client returns the entry for addr (a client's local address), if listed.
@@ -53,7 +54,7 @@ type closedClient struct {
 
 func (s *Server) clientStateLocked(c *client) ClientState {
 	st := ClientState{
-		Addr: c.addr, ClientID: c.id, State: c.state, Requests: c.requests,
+		Addr: c.addr, ClientID: c.id, State: c.state, Requests: c.requests, BarsSent: c.barsSent,
 		Subscriptions: len(c.hist) + len(c.mkt) + len(c.rtb),
 	}
 	if c.answered {

@@ -2,8 +2,20 @@ package ibsim
 
 import (
 	"hash/fnv"
+	"strconv"
 	"strings"
+
+	"github.com/robotui/robotui/conn/wire"
 )
+
+// stockSpec is a universe entry: a SMART-routed USD stock or ETF.
+type stockSpec struct {
+	symbol   string
+	price    float64
+	vol      float64
+	exchange string
+	conID    int64
+}
 
 // instrument is what the simulator knows about one symbol.
 type instrument struct {
@@ -12,11 +24,58 @@ type instrument struct {
 	vol      float64 // annualised volatility
 	exchange string  // primary exchange
 	conID    int64
+
+	// Set only for the non-US-stock extras; empty means a SMART-routed USD stock.
+	secType, currency, localSymbol, tradingClass, lastTrade, multiplier, venue string
+	minTick                                                                    float64
+}
+
+// extras are contracts that clients' default probes look for (ib_async's
+// and stoqey's examples: EURUSD on IDEALPRO, an ES future on CME). They are
+// in every market but not in DefaultSymbols.
+var extras = []instrument{
+	{symbol: "EUR", price: 1.08, vol: 0.07, exchange: "IDEALPRO", conID: 12087792, secType: "CASH", currency: "USD",
+		localSymbol: "EUR.USD", tradingClass: "EUR.USD", venue: "IDEALPRO", minTick: 0.00005},
+	{symbol: "ES", price: 5000, vol: 0.16, exchange: "CME", conID: 551601561, secType: "FUT", currency: "USD",
+		localSymbol: "ESZ6", tradingClass: "ES", lastTrade: "20261218", multiplier: "50", venue: "CME", minTick: 0.25},
+}
+
+// SecType is the instrument's security type.
+func (in instrument) SecType() string { return cmpOr(in.secType, "STK") }
+
+// Currency is the instrument's currency.
+func (in instrument) Currency() string { return cmpOr(in.currency, "USD") }
+
+// mult is the contract multiplier as a number (1 for stocks and cash).
+func (in instrument) mult() float64 {
+	if in.multiplier == "" {
+		return 1
+	}
+	v, _ := strconv.ParseFloat(in.multiplier, 64)
+	return max(v, 1)
+}
+
+// contract is how the gateway describes the instrument: exchange as routed.
+func (in instrument) contract() wire.Contract {
+	k := wire.Contract{ConID: in.conID, Symbol: in.symbol, SecType: in.SecType(), Exchange: "SMART", PrimaryExchange: in.exchange,
+		Currency: in.Currency(), LocalSymbol: cmpOr(in.localSymbol, in.symbol), TradingClass: cmpOr(in.tradingClass, tradingClass(in)),
+		LastTradeDateOrContractMonth: in.lastTrade, Multiplier: in.multiplier}
+	if in.venue != "" {
+		k.Exchange, k.PrimaryExchange = in.venue, ""
+	}
+	return k
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // universe: common US stocks and ETFs with base prices of late 2024. A few
 // conIds are IB's real ones; the rest are synthetic but stable.
-var universe = []instrument{
+var universe = []stockSpec{
 	{"AAPL", 190, 0.28, "NASDAQ", 265598}, {"MSFT", 420, 0.25, "NASDAQ", 272093},
 	{"AMZN", 180, 0.33, "NASDAQ", 3691937}, {"NVDA", 120, 0.55, "NASDAQ", 4815747},
 	{"GOOGL", 170, 0.30, "NASDAQ", 0}, {"GOOG", 172, 0.30, "NASDAQ", 0},
@@ -96,8 +155,8 @@ var universe = []instrument{
 
 var universeBySymbol = func() map[string]instrument {
 	m := make(map[string]instrument, len(universe))
-	for _, in := range universe {
-		m[in.symbol] = in
+	for _, u := range universe {
+		m[u.symbol] = instrument{symbol: u.symbol, price: u.price, vol: u.vol, exchange: u.exchange, conID: u.conID}
 	}
 	return m
 }()

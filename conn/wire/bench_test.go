@@ -45,3 +45,14 @@ func BenchmarkDecodeServerMessageDispatch(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkDecodePortfolioValue(b *testing.B) {
+	m := &PortfolioValue{Contract: Contract{ConID: 265598, Symbol: "AAPL", SecType: "STK", PrimaryExchange: "NASDAQ", Currency: "USD", LocalSymbol: "AAPL", TradingClass: "NMS"},
+		Position: 100, MarketPrice: 190.5, MarketValue: 19050, AverageCost: 150.25, UnrealizedPnL: 4025, RealizedPnL: UnsetDouble, Account: "DU1234567"}
+	benchDecode(b, m, &PortfolioValue{}, 200)
+}
+
+func BenchmarkDecodeOpenOrder(b *testing.B) {
+	o := sampleOrder
+	benchDecode(b, &o, &OpenOrder{}, 200)
+}

@@ -62,6 +62,14 @@ func fuzzSeeds(f *testing.F, server bool) {
 			f.Add(sm.msg.AppendFields(nil, v), v)
 		}
 	}
+	for _, sm := range tradingSamples() {
+		if sm.server != server {
+			continue
+		}
+		for _, v := range []int{100, 136, 157, 165, 176, 178, 187, 195, 200} {
+			f.Add(sm.msg.AppendFields(nil, v), v)
+		}
+	}
 }
 
 // decodeStable checks that a decoded message re-encodes to something that

@@ -181,6 +181,40 @@ func newServerMessage(id int) Message {
 		return &AccountSummary{}
 	case InAccountSummaryEnd:
 		return &AccountSummaryEnd{}
+	case InAcctValue:
+		return &AcctValue{}
+	case InPortfolioValue:
+		return &PortfolioValue{}
+	case InAcctUpdateTime:
+		return &AcctUpdateTime{}
+	case InAcctDownloadEnd:
+		return &AcctDownloadEnd{}
+	case InPnL:
+		return &PnL{}
+	case InPnLSingle:
+		return &PnLSingle{}
+	case InAccountUpdateMulti:
+		return &AccountUpdateMulti{}
+	case InAccountUpdateMultiEnd:
+		return &AccountUpdateMultiEnd{}
+	case InContractData:
+		return &ContractData{}
+	case InContractDataEnd:
+		return &ContractDataEnd{}
+	case InExecutionData:
+		return &ExecutionData{}
+	case InExecutionDataEnd:
+		return &ExecutionDataEnd{}
+	case InCommissionReport:
+		return &CommissionReport{}
+	case InOrderStatus:
+		return &OrderStatus{}
+	case InOpenOrder:
+		return &OpenOrder{}
+	case InOpenOrderEnd:
+		return &OpenOrderEnd{}
+	case InCompletedOrdersEnd:
+		return &CompletedOrdersEnd{}
 	case InHistoricalDataUpdate:
 		return &HistoricalDataUpdate{}
 	case InHistoricalDataEnd:
@@ -219,6 +253,32 @@ func newClientMessage(id int) Message {
 		return &CancelAccountSummary{}
 	case OutCancelPositions:
 		return &CancelPositions{}
+	case OutReqAcctData:
+		return &ReqAcctData{}
+	case OutReqPnL:
+		return &ReqPnL{}
+	case OutCancelPnL:
+		return &CancelPnL{}
+	case OutReqPnLSingle:
+		return &ReqPnLSingle{}
+	case OutCancelPnLSingle:
+		return &CancelPnLSingle{}
+	case OutReqAccountUpdatesMulti:
+		return &ReqAccountUpdatesMulti{}
+	case OutCancelAccountUpdatesMulti:
+		return &CancelAccountUpdatesMulti{}
+	case OutReqContractData:
+		return &ReqContractData{}
+	case OutReqExecutions:
+		return &ReqExecutions{}
+	case OutReqOpenOrders:
+		return &ReqOpenOrders{}
+	case OutReqAllOpenOrders:
+		return &ReqAllOpenOrders{}
+	case OutReqAutoOpenOrders:
+		return &ReqAutoOpenOrders{}
+	case OutReqCompletedOrders:
+		return &ReqCompletedOrders{}
 	case OutStartAPI:
 		return &StartAPI{}
 	case OutReqCurrentTimeInMillis:

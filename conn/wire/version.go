@@ -100,3 +100,47 @@ const (
 	UnsetLong   = 9223372036854775807
 	UnsetDouble = 1.7976931348623157e308
 )
+
+// Gates of the trading half (PROTOCOL-trading.md §1; ibapi server_versions.py).
+const (
+	VersionModelsSupport        = 103
+	VersionPeggedToBenchmark    = 102
+	VersionSoftDollarTier       = 106
+	VersionMdSizeMultiplier     = 110
+	VersionCashQty              = 111
+	VersionAggGroup             = 121
+	VersionUnderlyingInfo       = 122
+	VersionMarketRules          = 126
+	VersionPnL                  = 127
+	VersionUnrealizedPnL        = 129
+	VersionMarketCapPrice       = 131
+	VersionRealExpirationDate   = 134
+	VersionRealizedPnL          = 135
+	VersionLastLiquidity        = 136
+	VersionAutoPriceForHedge    = 141
+	VersionWhatIfExtFields      = 142
+	VersionOrderContainer       = 145
+	VersionDPegOrders           = 148
+	VersionPriceMgmtAlgo        = 151
+	VersionStockType            = 152
+	VersionDuration             = 158
+	VersionPostToAts            = 160
+	VersionAutoCancelParent     = 162
+	VersionSizeRules            = 164
+	VersionPegBestPegMidOffsets = 170
+	VersionBondIssuerID         = 176
+	VersionFAProfileDesupport   = 177
+	VersionPendingPriceRevision = 178
+	VersionFundDataFields       = 179
+	VersionLastTradeDate        = 182
+	VersionCustomerAccount      = 183
+	VersionProfessionalCustomer = 184
+	VersionBondAccruedInterest  = 185
+	VersionIneligibilityReasons = 186
+	VersionIncludeOvernight     = 189
+	VersionCMETaggingOpenOrder  = 193
+	VersionFullOrderPreview     = 195
+	VersionSubmitter            = 198
+	VersionImbalanceOnly        = 199
+	VersionParametrizedDays     = 200
+)

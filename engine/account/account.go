@@ -41,6 +41,10 @@ type Position struct {
 	ConID         int64
 	SecType       string // STK, CASH, FUT, ...
 	Currency      string
+	Exchange      string // as the positions download names it (the listing exchange; CME, IDEALPRO, ...)
+	LocalSymbol   string
+	Multiplier    string  // "" for stocks; "50" for ES
+	LastTradeDate string  // a future's or option's lastTradeDateOrContractMonth
 	Qty           float64 // negative when short
 	AvgCost       float64
 	MarketPrice   float64 // the gateway's mark
@@ -79,6 +83,7 @@ type Order struct {
 	OrderID   int64
 	PermID    int64
 	ClientID  int64
+	Account   string
 	Symbol    string
 	Action    string // BUY / SELL
 	Type      string // LMT, MKT, STP, ...

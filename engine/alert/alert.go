@@ -24,13 +24,14 @@ const (
 	RuleCompeting      Rule = "competing_session"
 	RuleKeepalive      Rule = "keepalive_p99"
 	RuleSignal         Rule = "signal"
+	RuleStrategy       Rule = "strategy_signal" // a BUY/SELL of one strategy on one symbol: strategy_signal:AAPL:rsi
 	RuleDailyPnL       Rule = "daily_pnl"
 	RuleTest           Rule = "test"
 )
 
 // Rules lists every rule, in the order they are evaluated.
 var Rules = []Rule{RuleDown, RuleStorm, RuleClientZombies, RuleGatewayZombies, RuleSilent, RuleFarm,
-	RuleCompeting, RuleKeepalive, RuleSignal, RuleDailyPnL}
+	RuleCompeting, RuleKeepalive, RuleSignal, RuleStrategy, RuleDailyPnL}
 
 // Severity of an alert.
 type Severity string
@@ -81,10 +82,13 @@ type Thresholds struct {
 	Competing      bool
 	KeepaliveP99   time.Duration // 0 off
 	Signals        bool          // every BUY/SELL (off by default)
-	DailyPnLBelow  float64       // inert: the engine has no P&L yet (see dailyPnL)
-	DailyPnL       bool          // off by default
-	Repeat         time.Duration // a firing alert is sent again at most this often
-	Grace          time.Duration // after a restart window, how long an outage is still forgiven
+	// StrategySignals are the strategy_signal rules, each "SYMBOL:KIND" ("*" for every
+	// symbol): a BUY/SELL of that strategy on that symbol alerts. None by default.
+	StrategySignals []string
+	DailyPnLBelow   float64       // inert: the engine has no P&L yet (see dailyPnL)
+	DailyPnL        bool          // off by default
+	Repeat          time.Duration // a firing alert is sent again at most this often
+	Grace           time.Duration // after a restart window, how long an outage is still forgiven
 }
 
 // DefaultThresholds are the defaults of issue 15.

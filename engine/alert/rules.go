@@ -42,11 +42,12 @@ type evaluator struct {
 	readyFrom time.Time   // ReadySince of the session last seen up
 	lost      []time.Time // when sessions were lost, within StormWindow
 	crosses   map[string]time.Time
-	primed    bool // the first snapshot seeds crosses without alerting
+	stCrosses map[string]time.Time // by symbol:kind, as crosses
+	primed    bool                 // the first snapshot seeds crosses without alerting
 }
 
 func newEvaluator(th Thresholds, w *calendar.RestartWindows) *evaluator {
-	return &evaluator{th: th, windows: w, crosses: map[string]time.Time{}}
+	return &evaluator{th: th, windows: w, crosses: map[string]time.Time{}, stCrosses: map[string]time.Time{}}
 }
 
 // gatewayNow is the gateway's clock where the snapshot knows it.
@@ -145,6 +146,7 @@ func (e *evaluator) eval(s engine.Snapshot) []active {
 					details: fmt.Sprintf("fast %g slow %g, bar %s", r.Fast, r.Slow, r.Since.Format(time.RFC3339))})
 			}
 		}
+		e.strategyAlerts(r, add)
 	}
 	e.primed = true
 	for _, f := range s.Farms {
@@ -166,6 +168,38 @@ func (e *evaluator) eval(s engine.Snapshot) []active {
 	// RuleDailyPnL: the snapshot carries no P&L yet (the account issue adds it);
 	// the rule is defined and configurable, and holds nothing until then.
 	return out
+}
+
+// strategyAlerts fires the strategy_signal rules matching a row's
+// strategies, once per new BUY/SELL.
+func (e *evaluator) strategyAlerts(r engine.SymbolRow, add func(active)) {
+	if len(e.th.StrategySignals) == 0 {
+		return
+	}
+	for _, st := range r.Strategies {
+		if st.LastCross == "" || !matchStrategy(e.th.StrategySignals, r.Symbol, st.Strategy) {
+			continue
+		}
+		k := r.Symbol + ":" + st.Strategy
+		seen, had := e.stCrosses[k]
+		e.stCrosses[k] = st.Since
+		if e.primed && (!had || !seen.Equal(st.Since)) {
+			add(active{key: string(RuleStrategy) + ":" + k, rule: RuleStrategy, severity: Info, since: st.Since, oneShot: true,
+				summary: fmt.Sprintf("%s %s at %g (%s)", st.LastCross, r.Symbol, r.Last, st.Name),
+				details: fmt.Sprintf("%s: %g %s %g, bar %s", st.Strategy, st.Fast, st.Relation, st.Slow, st.Since.Format(time.RFC3339))})
+		}
+	}
+}
+
+// matchStrategy says whether a "SYMBOL:KIND" rule ("*" any symbol) covers symbol and kind.
+func matchStrategy(rules []string, symbol, kind string) bool {
+	for _, r := range rules {
+		sym, k, _ := strings.Cut(r, ":")
+		if k == kind && (sym == "*" || sym == symbol) {
+			return true
+		}
+	}
+	return false
 }
 
 // outageAlerts says whether the current outage is past its deadline:

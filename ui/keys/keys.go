@@ -43,6 +43,7 @@ const (
 	Executions  Action = "executions"
 	OpenOrders  Action = "open_orders"
 	NextAccount Action = "next_account"
+	PosSort     Action = "sort_positions"
 	Confirm     Action = "confirm"
 	Cancel      Action = "cancel"
 	Help        Action = "help"
@@ -87,7 +88,7 @@ const (
 )
 
 // Defs is the key table, in the order the full help lists it (the views
-// last: none is built yet).
+// last).
 var Defs = [...]Def{
 	// Up and down move in the focused panel and scroll or move in dialogs.
 	{Action: Up, Keys: []string{"up", "k"}, Desc: "up", Scope: Global, Group: groupMove},
@@ -114,13 +115,14 @@ var Defs = [...]Def{
 	{Action: Help, Keys: []string{"?"}, Desc: "help", Scope: Global, Group: groupProgram, Footer: 7, Pinned: true},
 	{Action: Quit, Keys: []string{"q", "ctrl+c"}, Desc: "quit", Scope: Global, Group: groupProgram, Footer: 8, Pinned: true},
 
-	// Open: the full line in the log, the highlighted entry of the fault
-	// menu; a symbol's detail in the table is not built yet.
-	{Action: Open, Keys: []string{"enter"}, Desc: "open the selected line", Scope: Global, Group: groupViews, Coming: Table},
-	{Action: History, Keys: []string{"H"}, Desc: "history", Scope: Main, Group: groupViews, Coming: Main},
-	{Action: Executions, Keys: []string{"e"}, Desc: "executions", Scope: Main, Group: groupViews, Coming: Main},
-	{Action: OpenOrders, Keys: []string{"o"}, Desc: "open orders", Scope: Main, Group: groupViews, Coming: Main},
-	{Action: NextAccount, Keys: []string{"a"}, Desc: "next account", Scope: Main, Group: groupViews, Coming: Main},
+	// Open: the selected symbol's detail in the table, the full line in the
+	// log, the highlighted entry of the fault menu.
+	{Action: Open, Keys: []string{"enter"}, Desc: "open the selected line", Scope: Global, Group: groupViews},
+	{Action: History, Keys: []string{"H"}, Desc: "history", Scope: Main, Group: groupViews},
+	{Action: Executions, Keys: []string{"e"}, Desc: "executions", Scope: Main, Group: groupViews},
+	{Action: OpenOrders, Keys: []string{"o"}, Desc: "open orders", Scope: Main, Group: groupViews},
+	{Action: NextAccount, Keys: []string{"a"}, Desc: "next account", Scope: Main, Group: groupViews},
+	{Action: PosSort, Keys: []string{"p"}, Desc: "sort positions", Scope: Main, Group: groupViews},
 }
 
 // Actions lists every action, in table order.

@@ -19,7 +19,7 @@ func TestDefaults(t *testing.T) {
 	want := map[Action]string{Reconnect: "r", KillZombies: "z", Faults: "f", Help: "?", Quit: "q/ctrl+c", Up: "↑/k", Down: "↓/j",
 		NextPanel: "tab", Confirm: "y", Cancel: "n/esc", Sort: "s", Refresh: "R", Open: "enter", Top: "g", Bottom: "G",
 		GatewayMenu: "I", History: "H", NextAccount: "a", Executions: "e", OpenOrders: "o", Filter: "/",
-		PageUp: "pgup", PageDown: "pgdown"}
+		PageUp: "pgup", PageDown: "pgdown", PosSort: "p"}
 	if len(want) != len(Actions) {
 		t.Errorf("%d actions, the test knows %d", len(Actions), len(want))
 	}

@@ -77,8 +77,8 @@ func Handler(opts Options) http.Handler {
 	mux.HandleFunc("GET /v1/state", s.state)
 	mux.HandleFunc("GET /v1/symbols", s.symbols)
 	mux.HandleFunc("GET /v1/bars/{symbol}", s.bars)
-	mux.HandleFunc("GET /v1/account", s.notYet)
-	mux.HandleFunc("GET /v1/positions", s.notYet)
+	mux.HandleFunc("GET /v1/account", s.account)
+	mux.HandleFunc("GET /v1/positions", s.positions)
 	mux.HandleFunc("GET /v1/events", s.events)
 	mux.HandleFunc("POST /v1/reconnect", s.reconnect)
 	mux.HandleFunc("GET /v1/openapi.json", func(w http.ResponseWriter, _ *http.Request) {
@@ -141,10 +141,6 @@ func (s *server) reconnect(w http.ResponseWriter, r *http.Request) {
 	}
 	s.opts.Engine.Reconnect()
 	writeJSON(w, http.StatusAccepted, map[string]any{"ok": true, "action": "reconnect"})
-}
-
-func (s *server) notYet(w http.ResponseWriter, r *http.Request) {
-	writeError(w, http.StatusNotImplemented, "robotui does not read the account yet: "+r.URL.Path+" has no data")
 }
 
 func (s *server) state(w http.ResponseWriter, _ *http.Request) {

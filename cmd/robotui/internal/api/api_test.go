@@ -19,6 +19,7 @@ import (
 	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/conn/ibsim"
 	"github.com/robotui/robotui/engine"
+	"github.com/robotui/robotui/engine/account"
 )
 
 // spec is openapi.json, read as the test's schema.
@@ -199,6 +200,9 @@ func fullSnapshot() engine.Snapshot {
 		Sockets: engine.SocketInfo{Port: 4002, Counts: map[string]int{"ESTABLISHED": 1}, Zombies: []engine.Zombie{{PID: 7, Side: "gateway", State: "CLOSE_WAIT"}}},
 		Farms:   []conn.Farm{{Name: "usfarm", State: conn.FarmOK, Since: now}},
 		Symbols: []engine.SymbolRow{{Symbol: "AAPL", Status: "live", BarTime: now, Since: now}},
+		Accounts: []account.Book{{Account: "DU1", UpdatedAt: now, Summary: account.Summary{Currency: "USD", NetLiquidation: 100000.5, Cash: 50000, Tags: map[string]string{"AccountType": "INDIVIDUAL"}},
+			Positions: []account.Position{{Symbol: "AAPL", ConID: 265598, SecType: "STK", Currency: "USD", Qty: 100, AvgCost: 150.25, MarketPrice: 190, MarketValue: 19000}}},
+			{Account: "DU2", Stale: true}},
 	}
 }
 
@@ -226,8 +230,8 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 			{"GET", "/v1/bars/aapl?since=2026-01-05T15:05:00Z", "/v1/bars/{symbol}", 200, nil},
 			{"GET", "/v1/bars/AAPL?since=yesterday", "/v1/bars/{symbol}", 400, nil},
 			{"GET", "/v1/bars/ZZZZ", "/v1/bars/{symbol}", 404, nil},
-			{"GET", "/v1/account", "/v1/account", 501, nil},
-			{"GET", "/v1/positions", "/v1/positions", 501, nil},
+			{"GET", "/v1/account", "/v1/account", 200, nil},
+			{"GET", "/v1/positions", "/v1/positions", 200, nil},
 			{"GET", "/v1/events", "/v1/events", 400, []string{"Last-Event-ID", "x"}},
 			{"GET", "/v1/state", "/v1/state", 401, []string{"Authorization", "Bearer wrong"}},
 			{"POST", "/v1/reconnect", "/v1/reconnect", 401, nil},

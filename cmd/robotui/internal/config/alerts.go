@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/robotui/robotui/engine/alert"
@@ -36,6 +37,9 @@ type Alerts struct {
 	KeepaliveP99 time.Duration `toml:"keepalive_p99"`
 	// Signals: every BUY/SELL signal alerts. Default false.
 	Signals bool `toml:"signals"`
+	// StrategySignals: "SYMBOL:KIND" rules ("*" for every symbol), each a strategy_signal alert on
+	// that strategy's BUY/SELL on that symbol. Default [] (off).
+	StrategySignals []string `toml:"strategy_signals"`
 	// DailyPnL: a daily P&L below DailyPnLBelow alerts. Default false; inert until the engine has P&L.
 	DailyPnL bool `toml:"daily_pnl"`
 	// DailyPnLBelow is that threshold, in the account's currency. Default -1000.0.
@@ -88,11 +92,11 @@ func (c Config) IBCAddr() string {
 func defaultAlerts() Alerts {
 	return Alerts{Enabled: true, DownAfter: 30 * time.Second, StormSessions: 5, StormWindow: 10 * time.Minute,
 		ClientZombies: true, GatewayZombies: 2, Silent: true, FarmBroken: 60 * time.Second, CompetingSession: true,
-		KeepaliveP99: 500 * time.Millisecond, DailyPnLBelow: -1000, Repeat: time.Hour, Grace: 10 * time.Minute, Bell: true}
+		KeepaliveP99: 500 * time.Millisecond, StrategySignals: []string{}, DailyPnLBelow: -1000, Repeat: time.Hour, Grace: 10 * time.Minute, Bell: true}
 }
 
 // isTableList is a setting given as an array of tables ([[alerts.sink]]): decoded whole, not a leaf.
-func isTableList(key string) bool { return key == "alerts.sink" }
+func isTableList(key string) bool { return key == "alerts.sink" || key == "watchlist.group" }
 
 // alerts checks the [alerts] sinks and [ibc]; secrets are checked by `config check` (SinkProblems).
 func (v *validator) alerts() {
@@ -114,6 +118,17 @@ func (v *validator) alerts() {
 	if t := v.c.Gateway.RestartTime; t != "" {
 		if _, err := calendar.ParseClock(t); err != nil {
 			v.fail("gateway.restart_time", nil, "%v", err)
+		}
+	}
+	for _, r := range v.c.Alerts.StrategySignals {
+		sym, kind, ok := strings.Cut(r, ":")
+		switch {
+		case !ok || sym == "" || kind == "":
+			v.fail("alerts.strategy_signals", nil, `%q: expected "SYMBOL:KIND" like "AAPL:rsi" or "*:macd"`, clip(r))
+		case !slices.Contains(kindNames(), kind):
+			v.fail("alerts.strategy_signals", nil, "%q: kind: expected one of %s", clip(r), quoteAll(kindNames()))
+		case sym != "*" && !slices.Contains(v.c.Watchlist.Symbols, sym):
+			v.fail("alerts.strategy_signals", nil, "%q: %s is not in [watchlist] symbols", clip(r), clip(sym))
 		}
 	}
 	for i, s := range v.c.Alerts.Sinks {

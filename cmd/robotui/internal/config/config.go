@@ -26,6 +26,7 @@ type Config struct {
 	Sim       Sim       `toml:"sim"`
 	Alerts    Alerts    `toml:"alerts"`
 	IBC       IBC       `toml:"ibc"`
+	Journal   Journal   `toml:"journal"`
 	// Keys binds actions (ui/keys' table names them) to Bubble Tea key names ("q", "ctrl+c",
 	// "up", "tab", "esc", ...). Defaults and rules come from that table.
 	Keys map[string][]string `toml:"keys"`
@@ -118,6 +119,8 @@ type Watchlist struct {
 	WhatToShow string `toml:"what_to_show"`
 	// UseRTH limits bars to regular trading hours. Default true.
 	UseRTH bool `toml:"use_rth"`
+	// Groups are the [[watchlist.group]] tables: symbols judged by their own strategies. None by default.
+	Groups []Group `toml:"group"`
 }
 
 // Data is the watch on the data itself, beyond the socket.
@@ -128,12 +131,27 @@ type Data struct {
 	SilentAfter time.Duration `toml:"silent_after"`
 }
 
-// Strategy is the moving-average crossover computed on closed bars.
+// Journal is the SQLite journal of events and bars (engine/journal): `robotui report`, the
+// History view and the warm start read it.
+type Journal struct {
+	// Path of the journal file. Default "": $XDG_STATE_HOME/robotui/journal.db. --no-journal turns it off.
+	Path string `toml:"path"`
+	// Retention: rows older than this are deleted. Default 720h (30 days); at least 1h.
+	Retention time.Duration `toml:"retention"`
+	// MaxSize caps the file ("200MB"; KB, MB, GB); beyond it the oldest rows go. Default "200MB"; at least "1MB".
+	MaxSize string `toml:"max_size"`
+}
+
+// Strategy is the moving-average crossover computed on closed bars: every
+// symbol's signal, but those of a [[watchlist.group]].
 type Strategy struct {
 	// Fast SMA period in bars, >= 1 and < Slow. Default 10.
 	Fast int `toml:"fast"`
 	// Slow SMA period in bars, <= 1000. Default 20.
 	Slow int `toml:"slow"`
+	// EvalBars is N of the performance figures: a signal is a hit when the close N bars later
+	// moved its way. 1..1000. Default 10.
+	EvalBars int `toml:"eval_bars"`
 }
 
 // Log is where and how robotui logs.
@@ -166,6 +184,9 @@ type Sim struct {
 	// market hours can be had at any hour. Default "": now, or with --sim while the market is
 	// closed, the last regular session's first hour (the demo stays alive).
 	Start string `toml:"start"`
+	// Positions is a file of the simulated accounts' holdings, one `SYMBOL QTY [AVG_COST]` a
+	// line (robotui gateway --positions). Default "": the simulator's demo holdings.
+	Positions string `toml:"positions"`
 }
 
 // Defaults returns the built-in settings; config.toml.example spells out the same values.
@@ -192,7 +213,7 @@ func Defaults() Config {
 			UseRTH:     true,
 		},
 		Data:     Data{SilentAfter: 30 * time.Second},
-		Strategy: Strategy{Fast: 10, Slow: 20},
+		Strategy: Strategy{Fast: 10, Slow: 20, EvalBars: 10},
 		Log:      Log{Format: "text", Level: "info", File: ""},
 		Metrics:  Metrics{Addr: "", AllowRemote: false},
 		Health:   Health{GatewayZombies: 2, PushURL: "", PushInterval: 60 * time.Second},
@@ -200,6 +221,7 @@ func Defaults() Config {
 		Fanout:   Fanout{Listen: "", AllowRemote: false, MaxClients: 32, MarketDataLines: 100},
 		Sim:      Sim{Seed: 1, Speed: 1.0, ServerVersion: 178, Start: ""},
 		Alerts:   defaultAlerts(),
+		Journal:  Journal{Path: "", Retention: 30 * 24 * time.Hour, MaxSize: "200MB"},
 		Keys:     keys.DefaultBindings(),
 	}
 }

@@ -150,7 +150,7 @@ func TestEveryKeyHasAnEnvVar(t *testing.T) {
 			t.Errorf("%s: %v", f.env, err)
 		}
 	}
-	if want := 63 + len(keys.Actions); len(fields) != want {
+	if want := 69 + len(keys.Actions); len(fields) != want {
 		t.Errorf("found %d settings, want %d: did a section lose its toml tags?", len(fields), want)
 	}
 }

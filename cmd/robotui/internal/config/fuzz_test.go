@@ -22,6 +22,8 @@ var fuzzSeeds = []string{
 	"a = {b = {c = {d = 1}}}\n",
 	"a.b.c.d.e = 1\n",
 	"[log]\nfile = \"[[[[\" # {{{{\n",
+	"[[watchlist.group]]\nname = \"g\"\nsymbols = [\"AAPL\"]\nstrategies = [{ kind = \"rsi\", low = 20 }, { kind = \"bollinger\", mode = \"breakout\" }]\n",
+	"[[watchlist.group]]\nname = \"g\"\nsymbols = [\"aapl\"]\nstrategies = [{ kind = \"macd\", signal = 0 }]\n[alerts]\nstrategy_signals = [\"*:rsi\"]\n",
 }
 
 // FuzzLoad feeds arbitrary bytes through ParseBytes and Validate: never a panic, every error
@@ -56,6 +58,21 @@ func FuzzLoad(f *testing.F) {
 				!(c.Sim.Speed > 0) || (!allowLive && c.Gateway.Mode != ModePaper) {
 				t.Fatalf("Validate(%v) accepted %+v", allowLive, c)
 			}
+			if _, err := c.SymbolStrategies(); err != nil {
+				t.Fatalf("Validate(%v) accepted strategies SymbolStrategies refuses: %v", allowLive, err)
+			}
+		}
+	})
+}
+
+// FuzzByteSize: [journal] max_size is read from a file.
+func FuzzByteSize(f *testing.F) {
+	for _, s := range []string{"200MB", "1gb", "512 KB", "10", "-1MB", "9223372036854775807GB", "MB"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if n, err := ByteSize(s); err == nil && n < 0 {
+			t.Errorf("ByteSize(%q) = %d", s, n)
 		}
 	})
 }

@@ -98,6 +98,10 @@ func (d *decoder) key(k toml.Key) {
 		return
 	}
 	d.seen[dotted] = true
+	if dotted == "watchlist.group" {
+		d.groupList(dotted, table[k[1]])
+		return
+	}
 	if isTableList(dotted) {
 		d.tableList(dotted, table[k[1]])
 		return

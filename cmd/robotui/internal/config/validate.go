@@ -87,6 +87,7 @@ func (c Config) Validate(allowLive bool) error {
 	v.reconnect()
 	v.watchlist()
 	v.data()
+	v.journal()
 	v.strategy()
 	v.log()
 	v.metrics()
@@ -260,6 +261,37 @@ func (v *validator) data() {
 	}
 }
 
+func (v *validator) journal() {
+	if d := v.c.Journal.Retention; d < time.Hour {
+		v.fail("journal.retention", nil, `expected at least "1h", got %s`, d)
+	}
+	if n, err := ByteSize(v.c.Journal.MaxSize); err != nil {
+		v.fail("journal.max_size", nil, "%v", err)
+	} else if n < 1<<20 {
+		v.fail("journal.max_size", nil, `expected at least "1MB", got %q`, v.c.Journal.MaxSize)
+	}
+}
+
+// ByteSize reads "200MB", "1GB", "512KB" or a plain number of bytes (binary units: 1MB = 1024 KB).
+func ByteSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf(`expected a size such as "200MB", got %q`, s)
+	}
+	return n * mult, nil
+}
+
 func (v *validator) strategy() {
 	s := v.c.Strategy
 	if s.Fast < 1 {
@@ -271,6 +303,10 @@ func (v *validator) strategy() {
 	if s.Fast >= s.Slow {
 		v.fail(v.blame("strategy.fast", "strategy.slow"), nil, "fast (%d) must be less than slow (%d)", s.Fast, s.Slow)
 	}
+	if s.EvalBars < 1 || s.EvalBars > 1000 {
+		v.fail("strategy.eval_bars", nil, "expected 1 to 1000 bars, got %d", s.EvalBars)
+	}
+	v.groups()
 }
 
 func (v *validator) log() {

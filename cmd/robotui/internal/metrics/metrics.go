@@ -47,7 +47,7 @@ func New() *Metrics {
 			Help: "Keepalive pings not answered within the timeout.",
 		}),
 	}
-	m.reg.MustRegister(m.rtt, m.misses, snapshotCollector{m},
+	m.reg.MustRegister(m.rtt, m.misses, snapshotCollector{m}, journalCollector{m},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -119,22 +119,28 @@ var (
 	descListening = prometheus.NewDesc("robotui_gateway_listening", "1 when something listens on the gateway port.", nil, nil)
 	descLeaks     = prometheus.NewDesc("robotui_own_socket_leaks", "Sockets of robotui on the gateway port that the session does not hold.", nil, nil)
 	descSignal    = prometheus.NewDesc("robotui_signal", "Latest signal per symbol: 1 BUY, -1 SELL, 0 HOLD.", []string{"symbol"}, nil)
-	descBars      = prometheus.NewDesc("robotui_symbol_bars", "Closed bars held per symbol.", []string{"symbol"}, nil)
-	descLast      = prometheus.NewDesc("robotui_symbol_last", "Last price per symbol.", []string{"symbol"}, nil)
-	descTraffic   = prometheus.NewDesc("robotui_gateway_messages_total", "Messages exchanged with the gateway.", []string{"direction"}, nil)
-	descFarm      = prometheus.NewDesc("robotui_farm_state", "1 for each data farm's current state (ok, broken, inactive, connecting).", []string{"farm", "kind", "state"}, nil)
-	descSilent    = prometheus.NewDesc("robotui_symbol_silent", "1 while a symbol's live data is silent (no update for data.silent_after while the market is open).", []string{"symbol"}, nil)
-	descIBCodes   = prometheus.NewDesc("robotui_ib_messages_total", "Error and notice messages from the gateway by code, every one (the log coalesces repeats).", []string{"code"}, nil)
-	descRejected  = prometheus.NewDesc("robotui_rejected_total", "Gateway data rejected: non_finite (NaN or infinite values), future (bars dated past the gateway's clock).", []string{"reason"}, nil)
-	descLogLines  = prometheus.NewDesc("robotui_log_lines_lost_total", "Event lines not written: suppressed (flood guard: repeats, state-line rate), dropped (the sink was too slow).", []string{"reason"}, nil)
-	descLogErrs   = prometheus.NewDesc("robotui_log_write_errors_total", "Event lines the log sink failed to write.", nil, nil)
+	// A new metric, not a strategy label on robotui_signal: that would give a symbol one
+	// series per strategy and change the series of today's queries.
+	descStrategy = prometheus.NewDesc("robotui_strategy_signal", "Latest signal per symbol and strategy (sma, ema, rsi, macd, bollinger, donchian): 1 BUY, -1 SELL, 0 HOLD.", []string{"symbol", "strategy"}, nil)
+	descBars     = prometheus.NewDesc("robotui_symbol_bars", "Closed bars held per symbol.", []string{"symbol"}, nil)
+	descLast     = prometheus.NewDesc("robotui_symbol_last", "Last price per symbol.", []string{"symbol"}, nil)
+	descTraffic  = prometheus.NewDesc("robotui_gateway_messages_total", "Messages exchanged with the gateway.", []string{"direction"}, nil)
+	descFarm     = prometheus.NewDesc("robotui_farm_state", "1 for each data farm's current state (ok, broken, inactive, connecting).", []string{"farm", "kind", "state"}, nil)
+	descSilent   = prometheus.NewDesc("robotui_symbol_silent", "1 while a symbol's live data is silent (no update for data.silent_after while the market is open).", []string{"symbol"}, nil)
+	descIBCodes  = prometheus.NewDesc("robotui_ib_messages_total", "Error and notice messages from the gateway by code, every one (the log coalesces repeats).", []string{"code"}, nil)
+	descRejected = prometheus.NewDesc("robotui_rejected_total", "Gateway data rejected: non_finite (NaN or infinite values), future (bars dated past the gateway's clock).", []string{"reason"}, nil)
+	descLogLines = prometheus.NewDesc("robotui_log_lines_lost_total", "Event lines not written: suppressed (flood guard: repeats, state-line rate), dropped (the sink was too slow).", []string{"reason"}, nil)
+	descLogErrs  = prometheus.NewDesc("robotui_log_write_errors_total", "Event lines the log sink failed to write.", nil, nil)
 )
 
 var farmStates = []conn.FarmState{conn.FarmOK, conn.FarmBroken, conn.FarmInactive, conn.FarmConnecting}
 
 func (c snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descState, descReconn, descSockets, descZombies, descListening, descLeaks, descSignal, descBars, descLast, descTraffic,
+	for _, d := range []*prometheus.Desc{descState, descReconn, descSockets, descZombies, descListening, descLeaks, descSignal, descStrategy, descBars, descLast, descTraffic,
 		descIBCodes, descRejected, descLogLines, descLogErrs, descFarm, descSilent} {
+		ch <- d
+	}
+	for _, d := range accountDescs {
 		ch <- d
 	}
 }
@@ -184,6 +190,9 @@ func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descLogErrs, prometheus.CounterValue, float64(cnt.LogWriteErrors))
 	for _, row := range s.Symbols {
 		ch <- prometheus.MustNewConstMetric(descSignal, prometheus.GaugeValue, signalValue(row.Signal), row.Symbol)
+		for _, st := range row.Strategies {
+			ch <- prometheus.MustNewConstMetric(descStrategy, prometheus.GaugeValue, signalValue(st.Signal), row.Symbol, st.Strategy)
+		}
 		ch <- prometheus.MustNewConstMetric(descBars, prometheus.GaugeValue, float64(row.Bars), row.Symbol)
 		ch <- prometheus.MustNewConstMetric(descLast, prometheus.GaugeValue, row.Last, row.Symbol)
 		silent := 0.0
@@ -192,6 +201,7 @@ func (c snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		ch <- prometheus.MustNewConstMetric(descSilent, prometheus.GaugeValue, silent, row.Symbol)
 	}
+	collectAccounts(s, ch)
 	for _, f := range s.Farms {
 		for _, st := range farmStates {
 			v := 0.0

@@ -11,6 +11,7 @@ import (
 
 	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/engine"
+	"github.com/robotui/robotui/engine/account"
 )
 
 type fakeSource struct{ snap engine.Snapshot }
@@ -60,7 +61,10 @@ func TestMetricsExposition(t *testing.T) {
 	m.SetSource(&fakeSource{snap: engine.Snapshot{
 		Conn:    engine.ConnInfo{State: conn.Ready, ByCause: map[conn.Cause]int{conn.CauseEOF: 2, conn.CauseKeepalive: 1}, MsgsIn: 10, MsgsOut: 4},
 		Sockets: engine.SocketInfo{Listening: true, Counts: map[string]int{"ESTABLISHED": 2, "CLOSE_WAIT": 1}, Zombies: []engine.Zombie{{Side: "client"}}},
-		Symbols: []engine.SymbolRow{{Symbol: "AAPL", Signal: "SELL", Bars: 575, Last: 190.5}},
+		Symbols: []engine.SymbolRow{{Symbol: "AAPL", Signal: "SELL", Bars: 575, Last: 190.5,
+			Strategies: []engine.StrategyRow{{Strategy: "sma", Signal: "SELL"}, {Strategy: "rsi", Signal: "BUY"}}}},
+		Accounts: []account.Book{{Account: "DU1", UpdatedAt: time.Unix(1, 0), Summary: account.Summary{NetLiquidation: 100000.5, DailyPnL: -12.5},
+			Positions: []account.Position{{Symbol: "AAPL", Qty: 100, AvgCost: 150.25, MarketValue: 19050, UnrealizedPnL: 4025}}}, {Account: "DU2", Stale: true}},
 	}})
 	m.Observe(conn.PingResult{Sample: conn.PingSample{RTT: 300 * time.Microsecond, OK: true}})
 	m.Observe(conn.PingResult{Sample: conn.PingSample{RTT: 2 * time.Second, OK: false}, Misses: 1})
@@ -78,8 +82,16 @@ func TestMetricsExposition(t *testing.T) {
 		`robotui_zombies{side="client"} 1`,
 		`robotui_zombies{side="gateway"} 0`,
 		`robotui_signal{symbol="AAPL"} -1`,
+		`robotui_strategy_signal{strategy="sma",symbol="AAPL"} -1`,
+		`robotui_strategy_signal{strategy="rsi",symbol="AAPL"} 1`,
 		`robotui_symbol_bars{symbol="AAPL"} 575`,
 		`robotui_gateway_listening 1`,
+		`robotui_account_net_liquidation{account="DU1"} 100000.5`,
+		`robotui_account_daily_pnl{account="DU1"} -12.5`,
+		`robotui_account_stale{account="DU2"} 1`,
+		`robotui_position_qty{account="DU1",symbol="AAPL"} 100`,
+		`robotui_position_avg_cost{account="DU1",symbol="AAPL"} 150.25`,
+		`robotui_position_unrealized_pnl{account="DU1",symbol="AAPL"} 4025`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
