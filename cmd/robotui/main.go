@@ -163,7 +163,7 @@ Usage:
                                what the journal remembers: uptime, outages, keepalive, zombies
   robotui health [--ready]     ask a running robotui (never the gateway): exit 0 healthy, 1 not, 2 none
   robotui status|quotes|positions [--json]  ask a running robotui's API (--api)
-  robotui backtest [--symbols] [--strategy] [--since] [--json]  how each strategy has done on its bars (--api)
+  robotui backtest [--symbols] [--strategy] [--since] [--json]  how each strategy has done (journal, or --api)
   robotui completion bash|zsh|fish  print a shell completion script
   robotui version              print the version, module version and commit
 
