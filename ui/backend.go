@@ -1,6 +1,9 @@
 package ui
 
-import "github.com/robotui/robotui/engine"
+import (
+	"github.com/robotui/robotui/engine"
+	"github.com/robotui/robotui/engine/signal"
+)
 
 // Backend is what the console needs from the engine (engine.Engine will
 // satisfy it; tests use a fake).
@@ -18,6 +21,10 @@ type Backend interface {
 	// verdict on each (parallel slices): copied under a short lock, but call
 	// it from a tea.Cmd all the same.
 	ClosedBars(symbol string) ([]engine.Bar, []engine.SignalRecord)
+	// Performance is how each strategy judging symbol has done over its
+	// closed bars, main strategy first (nil for a symbol not watched): it
+	// judges every bar held, so call it from a tea.Cmd.
+	Performance(symbol string) []signal.Performance
 	// Close closes the session cleanly; it may block up to ~2 s: call it from
 	// a tea.Cmd on quit, then tea.Quit.
 	Close()

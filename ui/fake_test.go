@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/engine"
+	"github.com/robotui/robotui/engine/signal"
 )
 
 // fakeBackend records every call. Kill, Close and PlanKill may block in the
@@ -100,6 +101,34 @@ func (f *fakeBackend) ClosedBars(symbol string) ([]engine.Bar, []engine.SignalRe
 	defer f.mu.Unlock()
 	f.barsAsked = append(f.barsAsked, symbol)
 	return sampleBars(symbol, 120)
+}
+
+// Performance judges three strategies on the sample bars, as the engine
+// judges its own on the bars it holds.
+func (f *fakeBackend) Performance(symbol string) []signal.Performance {
+	f.blocking("Performance")
+	bars, _ := sampleBars(symbol, 120)
+	closes, times := make([]float64, len(bars)), make([]int64, len(bars))
+	for i, b := range bars {
+		closes[i], times[i] = b.Close, b.Time.Unix()
+	}
+	var out []signal.Performance
+	for _, spec := range []signal.Spec{{Kind: signal.KindSMA, Fast: 10, Slow: 20}, {Kind: signal.KindRSI, Period: 14, Low: 30, High: 70},
+		{Kind: signal.KindDonchian, Period: 20}} {
+		st, err := spec.New()
+		if err != nil {
+			f.t.Error(err) // maybe off the test's goroutine: no Fatal
+			continue
+		}
+		p, err := signal.Perform(st, closes, times, 10)
+		if err != nil {
+			f.t.Error(err)
+			continue
+		}
+		p.Strategy, p.Kind = st.Name(), signal.KindOf(st)
+		out = append(out, p)
+	}
+	return out
 }
 
 func (f *fakeBackend) InjectFault(name string) (string, error) {

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/robotui/robotui/engine"
 	"github.com/robotui/robotui/engine/account"
+	"github.com/robotui/robotui/engine/signal"
 	"github.com/robotui/robotui/ui/keys"
 	"github.com/robotui/robotui/ui/panels"
 )
@@ -17,6 +18,7 @@ type detailState struct {
 	seq     int // the newest read asked for; older answers are ignored
 	bars    []engine.Bar
 	recs    []engine.SignalRecord
+	perf    []signal.Performance
 	barTime time.Time // the symbol's newest closed bar when the bars were asked for
 	count   int       // and how many it held
 }
@@ -27,12 +29,14 @@ type barsMsg struct {
 	seq    int
 	bars   []engine.Bar
 	recs   []engine.SignalRecord
+	perf   []signal.Performance
 }
 
+// readBars reads the symbol's bars and how its strategies have done on them.
 func readBars(b Backend, symbol string, seq int) tea.Cmd {
 	return func() tea.Msg {
 		bars, recs := b.ClosedBars(symbol)
-		return barsMsg{symbol: symbol, seq: seq, bars: bars, recs: recs}
+		return barsMsg{symbol: symbol, seq: seq, bars: bars, recs: recs, perf: b.Performance(symbol)}
 	}
 }
 
@@ -152,7 +156,7 @@ func (m Model) onBars(msg barsMsg) Model {
 	if m.mode != modeDetail || msg.symbol != m.detail.symbol || msg.seq != m.detail.seq {
 		return m // closed or asked again meanwhile
 	}
-	m.detail.bars, m.detail.recs = msg.bars, msg.recs
+	m.detail.bars, m.detail.recs, m.detail.perf = msg.bars, msg.recs, msg.perf
 	return m.changed()
 }
 
@@ -197,7 +201,7 @@ func (m *Model) tradeBody(w, h int) ([]string, bool) {
 	var lines []string
 	switch m.mode {
 	case modeDetail:
-		d := panels.Detail{Row: m.detailRow(), Symbol: m.detail.symbol, Bars: m.detail.bars, Recs: m.detail.recs, Book: b,
+		d := panels.Detail{Row: m.detailRow(), Symbol: m.detail.symbol, Bars: m.detail.bars, Recs: m.detail.recs, Perf: m.detail.perf, Book: b,
 			NoQuote: slices.Contains(m.snap.NoQuotes, m.detail.symbol), Hint: m.hint(hintPart{keys.Cancel, "back"})}
 		return panels.DetailView(m.th, &m.snap, d, w, h), true
 	case modeExecutions:

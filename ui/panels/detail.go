@@ -3,9 +3,11 @@ package panels
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/robotui/robotui/engine"
 	"github.com/robotui/robotui/engine/account"
+	"github.com/robotui/robotui/engine/signal"
 	"github.com/robotui/robotui/ui/theme"
 )
 
@@ -15,6 +17,7 @@ type Detail struct {
 	Symbol  string
 	Bars    []engine.Bar
 	Recs    []engine.SignalRecord // parallel to Bars
+	Perf    []signal.Performance  // how each strategy has done on Bars, main first; nil before the read
 	Book    *account.Book         // the account shown; nil without account data
 	NoQuote bool                  // the symbol is over the market-data line budget
 	Hint    string                // the keys line
@@ -22,6 +25,18 @@ type Detail struct {
 
 // detailSide is the width of the information column beside a wide chart.
 const detailSide = 44
+
+// detailThreeColumns is the inner width from which the lines below a chart
+// have a third column (how each strategy has done): detailSide for the
+// quote and position (its widest line, the market-data budget's, is 42),
+// and 36 cells each for the signal and the performance.
+const detailThreeColumns = detailSide + 2*36
+
+// detailColumn is one column of the lines below a chart, each w cells.
+type detailColumn struct {
+	lines []string
+	w     int
+}
 
 // DetailView renders the symbol's detail, h lines of w cells: its chart with
 // the averages and crosses, its quote, its position and its last signals.
@@ -36,6 +51,10 @@ func DetailView(th *theme.Theme, s *engine.Snapshot, d Detail, w, h int) []strin
 		side = append(side, detailSignal(th, &d, detailSide)...)
 		side = append(side, Blank(detailSide))
 		side = append(side, detailSignals(th, s, &d, detailSide)...)
+		if perf := detailPerformance(th, &d, detailSide); len(perf) > 0 {
+			side = append(side, Blank(detailSide))
+			side = append(side, perf...)
+		}
 		chart := Chart(th, d.Bars, d.Recs, Zone(s), chartW, rows-1)
 		for i := range rows - 1 {
 			l := Blank(detailSide)
@@ -46,12 +65,29 @@ func DetailView(th *theme.Theme, s *engine.Snapshot, d Detail, w, h int) []strin
 		}
 	} else {
 		// Below the chart: the quote and the position at the left, the
-		// signal and the crosses at the right.
-		half := inner / 2
-		left := detailInfo(th, s, &d, half)
-		right := append(detailSignal(th, &d, inner-half), Blank(inner-half))
-		right = append(right, detailSignals(th, s, &d, inner-half)...)
-		below := max(len(left), len(right))
+		// signal and the crosses beside them, and how each strategy has done
+		// in a third column where there is room for one, else under the crosses.
+		var cols []detailColumn
+		if inner >= detailThreeColumns {
+			w1 := detailSide
+			w2 := (inner - w1) / 2
+			w3 := inner - w1 - w2
+			mid := append(detailSignal(th, &d, w2), Blank(w2))
+			cols = []detailColumn{{detailInfo(th, s, &d, w1), w1}, {append(mid, detailSignals(th, s, &d, w2)...), w2},
+				{detailPerformance(th, &d, w3), w3}}
+		} else {
+			half := inner / 2
+			right := append(detailSignal(th, &d, inner-half), Blank(inner-half))
+			right = append(right, detailSignals(th, s, &d, inner-half)...)
+			if perf := detailPerformance(th, &d, inner-half); len(perf) > 0 {
+				right = append(append(right, Blank(inner-half)), perf...)
+			}
+			cols = []detailColumn{{detailInfo(th, s, &d, half), half}, {right, inner - half}}
+		}
+		below := 0
+		for _, c := range cols {
+			below = max(below, len(c.lines))
+		}
 		chartH := rows - 1 - below - 1
 		if chartH < 6 { // too short for a chart above all that: the chart first
 			chartH = min(rows-1, max(6, (rows-1)/2))
@@ -60,14 +96,15 @@ func DetailView(th *theme.Theme, s *engine.Snapshot, d Detail, w, h int) []strin
 		body = append(body, Chart(th, d.Bars, d.Recs, Zone(s), inner, chartH)...)
 		body = append(body, Blank(inner))
 		for i := range below {
-			a, b := Blank(half), Blank(inner-half)
-			if i < len(left) {
-				a = left[i]
+			var l strings.Builder
+			for _, c := range cols {
+				if i < len(c.lines) {
+					l.WriteString(c.lines[i])
+				} else {
+					l.WriteString(Blank(c.w))
+				}
 			}
-			if i < len(right) {
-				b = right[i]
-			}
-			body = append(body, a+b)
+			body = append(body, l.String())
 		}
 	}
 	for len(body) < rows-1 {
@@ -169,4 +206,70 @@ func detailSignals(th *theme.Theme, s *engine.Snapshot, d *Detail, w int) []stri
 		out = append(out, NewLine(w).Add(th.Muted, "none in the bars held").String())
 	}
 	return out
+}
+
+// detailLastShown bounds the signals listed under each strategy's figures.
+const detailLastShown = 5
+
+// detailPerformance is how each strategy has done on the bars held: its
+// signals, hit rate and average move after the horizon, and the moves of
+// its last signals; nothing before the figures are read.
+func detailPerformance(th *theme.Theme, d *Detail, w int) []string {
+	if len(d.Perf) == 0 {
+		return nil
+	}
+	const figures = 4 + 6 + 8 // SIG, HIT, AVG+N
+	nameW := max(0, w-figures)
+	out := []string{NewLine(w).Add(th.Header, Pad("PERFORMANCE", nameW)).
+		Add(th.Muted, PadLeft("SIG", 4)+PadLeft("HIT", 6)+PadLeft("AVG+"+strconv.Itoa(d.Perf[0].Horizon), 8)).String()}
+	for i := range d.Perf {
+		p := &d.Perf[i]
+		hit, avg := "—", "—"
+		if p.Judged > 0 {
+			hit = strconv.Itoa(int(100*p.HitRate+0.5)) + "%"
+			avg = Pct(100 * p.AvgMove)
+		}
+		out = append(out, NewLine(w).Add(th.Normal, Pad(Clean(p.Strategy), nameW)).Add(th.Normal, PadLeft(strconv.Itoa(p.Signals), 4)).
+			Add(th.Normal, PadLeft(hit, 6)).Add(SignPaint(th, p.AvgMove), PadLeft(avg, 8)).String())
+		l := NewLine(w).Add(th.Muted, "  ")
+		if len(p.Last) == 0 {
+			l.Add(th.Muted, "no signals in the bars held")
+		}
+		// The newest that fit, oldest first; an unjudged one waits for its bars.
+		last := p.Last[max(0, len(p.Last)-detailLastShown):]
+		for len(last) > 0 && outcomesWidth(last) > l.Room() {
+			last = last[1:]
+		}
+		for k, o := range last {
+			if k > 0 {
+				l.Add(th.Muted, " ")
+			}
+			mark, paint := string(markBuy), th.BoldGood
+			if o.Action == signal.Sell {
+				mark, paint = string(markSell), th.BoldBad
+			}
+			l.Add(paint, mark)
+			if o.Judged {
+				l.Add(SignPaint(th, o.Move), Pct(100*o.Move))
+			} else {
+				l.Add(th.Muted, "…")
+			}
+		}
+		out = append(out, l.String())
+	}
+	return out
+}
+
+// outcomesWidth is the cells detailPerformance's list of os takes.
+func outcomesWidth(os []signal.Outcome) int {
+	w := len(os) - 1
+	for _, o := range os {
+		w++ // the mark
+		if o.Judged {
+			w += Width(Pct(100 * o.Move))
+		} else {
+			w++
+		}
+	}
+	return w
 }
