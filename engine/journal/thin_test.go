@@ -27,7 +27,7 @@ func TestAccountAndPositionLinesAreThinned(t *testing.T) {
 		{rec("position", 3, acct, msft, slog.Float64("qty", 50)), true}, // another subject
 		{rec("position", 4, acct, aapl, slog.Float64("qty", 100)), false},
 		{rec("position", 5, acct, aapl, slog.Float64("qty", 0)), true}, // closed: always
-		{rec("account", 60, acct), true},                              // a minute on
+		{rec("account", 60, acct), true},                               // a minute on
 		{rec("conn.state", 61, slog.String("state", "ready")), true},
 		{rec("conn.state", 61, slog.String("state", "ready")), true}, // never thinned
 	}
