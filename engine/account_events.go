@@ -78,7 +78,7 @@ func (e *Engine) emitAccounts(books []account.Book, now time.Time) {
 			}
 			a.positions[k] = emitted[account.Position]{p, now}
 			e.events.add(now, slog.LevelInfo, EventPosition,
-				fmt.Sprintf("%s %s %g @ %.4g, value %.2f, unrealized %+.2f", b.Account, p.Symbol, p.Qty, p.AvgCost, p.MarketValue, p.UnrealizedPnL),
+				fmt.Sprintf("%s %s %g @ %g, value %.2f, unrealized %+.2f", b.Account, p.Symbol, p.Qty, decimal(p.AvgCost), p.MarketValue, p.UnrealizedPnL),
 				slog.String("account", b.Account),
 				slog.String("symbol", p.Symbol),
 				slog.Float64("qty", decimal(p.Qty)),
@@ -104,18 +104,19 @@ func (e *Engine) emitAccounts(books []account.Book, now time.Time) {
 				continue
 			}
 			a.execs[x.ExecID] = true
-			at := ""
+			// The line's own time is the fill's: a `time` field beside it would be
+			// a second "time" key in the JSON line, which parsers resolve to either.
+			at := now
 			if !x.Time.IsZero() {
-				at = x.Time.UTC().Format(time.RFC3339)
+				at = x.Time.UTC()
 			}
-			e.events.add(now, slog.LevelInfo, EventExecution,
-				fmt.Sprintf("%s %s %g %s @ %.4g (%s)", b.Account, x.Side, x.Qty, x.Symbol, x.Price, x.ExecID),
+			e.events.add(at, slog.LevelInfo, EventExecution,
+				fmt.Sprintf("%s %s %g %s @ %g (%s)", b.Account, x.Side, x.Qty, x.Symbol, decimal(x.Price), x.ExecID),
 				slog.String("account", b.Account),
 				slog.String("symbol", x.Symbol),
 				slog.String("side", string(x.Side)),
 				slog.Float64("qty", decimal(x.Qty)),
 				slog.Float64("price", decimal(x.Price)),
-				slog.String("time", at),
 				slog.String("exec_id", x.ExecID))
 		}
 	}

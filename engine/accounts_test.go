@@ -229,7 +229,7 @@ func TestAccountEvents(t *testing.T) {
 	fields := map[string][]string{
 		EventAccount:   {"account", "net_liquidation", "cash", "buying_power", "daily_pnl", "unrealized_pnl", "realized_pnl"},
 		EventPosition:  {"account", "symbol", "qty", "avg_cost", "market_value", "unrealized_pnl"},
-		EventExecution: {"account", "symbol", "side", "qty", "price", "time", "exec_id"},
+		EventExecution: {"account", "symbol", "side", "qty", "price", "exec_id"}, // `time`: the record's own
 	}
 	for name, keys := range fields {
 		for _, r := range rec.all(name) {
@@ -241,8 +241,12 @@ func TestAccountEvents(t *testing.T) {
 		}
 	}
 	ex := rec.all(EventExecution)
-	if ex[0].attrs["side"] != "SLD" || ex[0].attrs["account"] != ibsim.DefaultAccount || ex[0].attrs["time"] == "" {
+	if ex[0].attrs["side"] != "SLD" || ex[0].attrs["account"] != ibsim.DefaultAccount {
 		t.Errorf("execution event %v", ex[0].attrs)
+	}
+	// The line's time is the fill's (10:15 New York), and no second `time` field.
+	if fill := time.Date(2025, 3, 4, 15, 15, 0, 0, time.UTC); !ex[0].at.Equal(fill) || ex[0].attrs["time"] != nil {
+		t.Errorf("execution event at %v with time field %v, want the fill's %v alone", ex[0].at, ex[0].attrs["time"], fill)
 	}
 	if n := rec.count(EventExecution, nil); n != 2 {
 		t.Errorf("%d execution events, want one per fill", n)

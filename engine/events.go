@@ -66,6 +66,11 @@ func (l *eventLog) failures() (dropped, writeErrs uint64) {
 	return l.dropTotal.Load(), l.writeErrs.Load()
 }
 
+// offScreen are events logged but not kept for the events panel: the
+// account strip and the positions panel show them as they change, up to
+// once a second each, which would push everything else out of the ring.
+var offScreen = map[string]bool{EventAccount: true, EventPosition: true}
+
 // add records one event. Debug-level events (answered pings) are logged
 // but not kept: they would push everything else out of the ring.
 func (l *eventLog) add(at time.Time, level slog.Level, name, text string, attrs ...slog.Attr) {
@@ -75,7 +80,7 @@ func (l *eventLog) add(at time.Time, level slog.Level, name, text string, attrs 
 		l.tap(r)
 	}
 	l.mu.Lock()
-	if level > slog.LevelDebug {
+	if level > slog.LevelDebug && !offScreen[name] {
 		l.putRing(EventLine{At: at, Level: level, Name: name, Text: text})
 	}
 	if l.handler.Enabled(context.Background(), level) {

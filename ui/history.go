@@ -119,7 +119,7 @@ func (m Model) historyLines(inner int) []string {
 	line := func() *panels.Line { return panels.NewLine(inner) }
 	var out []string
 	if j := m.snap.Journal; j.Paused {
-		out = append(out, line().Add(th.Bad, "journal paused: "+j.Error).String(), "")
+		out = append(out, line().Add(th.Bad, "journal paused: "+j.Error).String(), line().String())
 	}
 	switch {
 	case m.histLoading:
@@ -131,16 +131,20 @@ func (m Model) historyLines(inner int) []string {
 	out = append(out,
 		line().Add(th.Bold, fmt.Sprintf("uptime %.2f%%", h.UptimePct)).Add(th.Muted, " expected outages left out · ").
 			Add(th.Normal, fmt.Sprintf("%.2f%%", h.UptimeAllPct)).Add(th.Muted, " with them").String(),
-		"",
+		line().String(), // blank lines too fill the modal's width, or its right border moves
 		line().Add(th.Muted, "per hour  ").Add(th.Good, uptimeStrip(h.Hourly)).String(),
 		line().Add(th.Muted, "outages   ").Add(th.Normal, timeline(h, inner-10)).String(),
 		line().Add(th.Muted, "          "+h.From.In(m.loc()).Format("Mon 15:04")).Add(th.Muted, " … now").String(),
-		"",
+		line().String(),
 	)
 	if len(h.Incidents) == 0 {
 		return append(out, line().Add(th.Good, "no incidents in the last 24 h").String())
 	}
-	out = append(out, line().Add(th.Bold, fmt.Sprintf("%d incidents, newest first", len(h.Incidents))).String())
+	noun := "incidents"
+	if len(h.Incidents) == 1 {
+		noun = "incident"
+	}
+	out = append(out, line().Add(th.Bold, fmt.Sprintf("%d %s, newest first", len(h.Incidents), noun)).String())
 	for i := len(h.Incidents) - 1; i >= 0; i-- {
 		in := h.Incidents[i]
 		paint := th.Warn

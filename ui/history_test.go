@@ -5,8 +5,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/robotui/robotui/engine"
 )
 
@@ -75,6 +77,22 @@ func TestHistoryViewOpensOffTheUIGoroutine(t *testing.T) {
 	}
 	if strings.Index(v, "alert gateway_down") > strings.Index(v, "outage 30m0s") {
 		t.Errorf("incidents not newest first:\n%s", v)
+	}
+	// Every line of the modal, blank ones too, ends at the same right border.
+	border := -1
+	for _, l := range strings.Split(ansi.Strip(v), "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "┃") {
+			continue
+		}
+		col := utf8.RuneCountInString(l[:strings.LastIndex(l, "┃")])
+		if border < 0 {
+			border = col
+		} else if col != border {
+			t.Errorf("a modal line ends at column %d, the first at %d: %q", col, border, l)
+		}
+	}
+	if border < 0 {
+		t.Error("no modal lines found")
 	}
 	m, _ = press(t, f, m, "esc")
 	if m.mode != modeNormal {

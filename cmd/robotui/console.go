@@ -245,7 +245,7 @@ func loadConsoleConfig(args []string, stdout, stderr io.Writer, env []string) (c
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: robotui [flags]\n\n")
 		fs.PrintDefaults()
-		fmt.Fprintf(fs.Output(), "\nSubcommands: gateway, zombies, config check, version (robotui help).\n")
+		fmt.Fprintf(fs.Output(), "\nSubcommands: gateway, zombies, config check, alerts test, ibc, report, health, status, quotes, positions, backtest, completion, version (robotui help).\n")
 	}
 	fs.StringVar(&f.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/robotui/config.toml)")
 	fs.String("host", "", "gateway host (default 127.0.0.1)")

@@ -159,7 +159,7 @@ Usage:
   robotui alerts test          send a test alert to every [[alerts.sink]]
   robotui ibc restart|reconnectdata|reconnectaccount|stop [--yes]
                                a command to IBC's command server ([ibc] command_port)
-  robotui report [--since 24h|7d|DATE] [--json]
+  robotui report [--since 24h|7d|DATE] [--json] [--sim]
                                what the journal remembers: uptime, outages, keepalive, zombies
   robotui health [--ready]     ask a running robotui (never the gateway): exit 0 healthy, 1 not, 2 none
   robotui status|quotes|positions [--json]  ask a running robotui's API (--api)

@@ -85,7 +85,7 @@ type Thresholds struct {
 	// StrategySignals are the strategy_signal rules, each "SYMBOL:KIND" ("*" for every
 	// symbol): a BUY/SELL of that strategy on that symbol alerts. None by default.
 	StrategySignals []string
-	DailyPnLBelow   float64       // inert: the engine has no P&L yet (see dailyPnL)
+	DailyPnLBelow   float64       // an account whose day P&L is below this alerts (daily_pnl:ACCOUNT)
 	DailyPnL        bool          // off by default
 	Repeat          time.Duration // a firing alert is sent again at most this often
 	Grace           time.Duration // after a restart window, how long an outage is still forgiven

@@ -14,6 +14,7 @@ import (
 
 	"github.com/robotui/robotui/conn"
 	"github.com/robotui/robotui/engine"
+	"github.com/robotui/robotui/engine/account"
 	"github.com/robotui/robotui/engine/calendar"
 )
 
@@ -113,7 +114,12 @@ func TestEachRuleFiresOnceAndResolvesOnce(t *testing.T) {
 			s.Conn.State, s.Conn.Cause, s.Conn.Since = conn.Degraded, conn.CauseCompetingSession, t0
 		}, 5 * time.Second},
 		{"keepalive_p99", func(s *engine.Snapshot, at time.Time) { s.Keepalive.P99 = 800 * time.Millisecond }, 5 * time.Second},
+		{"daily_pnl:DU123", func(s *engine.Snapshot, at time.Time) {
+			s.Accounts = []account.Book{{Account: "DU123", UpdatedAt: at, Summary: account.Summary{DailyPnL: -1500}},
+				{Account: "DU9", UpdatedAt: at, Stale: true, Summary: account.Summary{DailyPnL: -9000}}} // stale: no alert
+		}, 5 * time.Second},
 	}
+	th.DailyPnL = true
 	for _, tc := range cases {
 		t.Run(tc.key, func(t *testing.T) {
 			r := newReceiver(t)

@@ -165,8 +165,17 @@ func (e *evaluator) eval(s engine.Snapshot) []active {
 			summary: fmt.Sprintf("keepalive p99 %s over %s", s.Keepalive.P99.Round(time.Millisecond), e.th.KeepaliveP99),
 			details: fmt.Sprintf("p50 %s, last %s, misses %d", s.Keepalive.P50, s.Keepalive.Last, s.Keepalive.Missed)})
 	}
-	// RuleDailyPnL: the snapshot carries no P&L yet (the account issue adds it);
-	// the rule is defined and configurable, and holds nothing until then.
+	if e.th.DailyPnL {
+		for _, b := range s.Accounts {
+			if b.Stale || b.UpdatedAt.IsZero() || b.Summary.DailyPnL >= e.th.DailyPnLBelow {
+				continue // the last known figures of a session that is down do not alert
+			}
+			add(active{key: string(RuleDailyPnL) + ":" + b.Account, rule: RuleDailyPnL, severity: Warning, since: now,
+				summary: fmt.Sprintf("%s daily P&L %+.2f below %+.2f", b.Account, b.Summary.DailyPnL, e.th.DailyPnLBelow),
+				details: fmt.Sprintf("net liquidation %.2f, unrealized %+.2f, realized %+.2f %s",
+					b.Summary.NetLiquidation, b.Summary.UnrealizedPnL, b.Summary.RealizedPnL, b.Summary.Currency)})
+		}
+	}
 	return out
 }
 

@@ -91,6 +91,8 @@ type Journal struct {
 	closed   atomic.Bool
 	once     sync.Once
 
+	thin thinner // account and position lines: one a minute per subject
+
 	// Owned by the writer goroutine.
 	ka       kaMinute
 	lastSeen time.Time
@@ -288,6 +290,9 @@ func (j *Journal) Path() string { return j.opts.Path }
 
 // Event queues one engine event; a keepalive becomes part of its minute.
 func (j *Journal) Event(r slog.Record) {
+	if !j.thin.keep(r) {
+		return
+	}
 	it := item{kind: itemEvent, at: r.Time, name: r.Message, level: r.Level}
 	if r.Message == keepaliveEvent {
 		it.kind = itemPing

@@ -40,7 +40,7 @@ type Alerts struct {
 	// StrategySignals: "SYMBOL:KIND" rules ("*" for every symbol), each a strategy_signal alert on
 	// that strategy's BUY/SELL on that symbol. Default [] (off).
 	StrategySignals []string `toml:"strategy_signals"`
-	// DailyPnL: a daily P&L below DailyPnLBelow alerts. Default false; inert until the engine has P&L.
+	// DailyPnL: an account whose day P&L is below DailyPnLBelow alerts. Default false.
 	DailyPnL bool `toml:"daily_pnl"`
 	// DailyPnLBelow is that threshold, in the account's currency. Default -1000.0.
 	DailyPnLBelow float64 `toml:"daily_pnl_below"`
