@@ -55,7 +55,10 @@ func TestMain(m *testing.M) {
 // testEnv is a clean environment: no user config, state in a temp dir.
 func testEnv(t *testing.T) []string {
 	home := t.TempDir()
-	return []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "XDG_STATE_HOME=" + filepath.Join(home, "state"), "PATH=" + os.Getenv("PATH")}
+	// XDG_RUNTIME_DIR too: otherwise every test's instance file is the machine's
+	// shared /tmp/robotui-UID/instance.json, and a client finds another test's robotui.
+	return []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "XDG_STATE_HOME=" + filepath.Join(home, "state"),
+		"XDG_RUNTIME_DIR=" + filepath.Join(home, "run"), "PATH=" + os.Getenv("PATH")}
 }
 
 type result struct {

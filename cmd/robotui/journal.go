@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -110,9 +111,16 @@ func runReport(args []string, stdout, stderr io.Writer, env []string) int {
 		}
 		p = journalPath(cfg, env, *sim)
 	}
+	if from.After(now) {
+		fmt.Fprintf(stderr, "robotui report: --since %s is in the future\n", from.Format(time.RFC3339))
+		return 2
+	}
 	r, err := journal.OpenReader(p)
 	if err != nil {
 		fmt.Fprintln(stderr, "robotui report:", err)
+		if errors.Is(err, os.ErrNotExist) && !*sim {
+			fmt.Fprintln(stderr, "robotui report: runs with --sim keep their own journal: robotui report --sim")
+		}
 		return 2
 	}
 	defer r.Close()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -125,4 +126,26 @@ func FuzzParseSince(f *testing.F) {
 			t.Errorf("parseSince(%q) = zero time without an error", s)
 		}
 	})
+}
+
+// A new user's mistakes get a way out: no journal yet (runs with --sim keep
+// their own), a --since in the future, a file that is no journal.
+func TestReportErrorsSayWhatToDo(t *testing.T) {
+	env := testEnv(t)
+	r := runBin(t, env, 10*time.Second, "report")
+	if r.code != 2 || !strings.Contains(r.stderr, "robotui report --sim") {
+		t.Errorf("no journal: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = runBin(t, env, 10*time.Second, "report", "--since", "2999-01-01")
+	if r.code != 2 || !strings.Contains(r.stderr, "in the future") {
+		t.Errorf("future --since: exit %d, stderr %q", r.code, r.stderr)
+	}
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = runBin(t, env, 10*time.Second, "report", "--journal", empty)
+	if r.code != 2 || !strings.Contains(r.stderr, "not a robotui journal") {
+		t.Errorf("empty file: exit %d, stderr %q", r.code, r.stderr)
+	}
 }

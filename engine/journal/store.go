@@ -289,7 +289,7 @@ func OpenReader(path string) (*Reader, error) {
 	var v string
 	if err := db.QueryRow(`SELECT value FROM meta WHERE key = 'schema'`).Scan(&v); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("journal: read %s: %w", path, err)
+		return nil, fmt.Errorf("journal: %s is not a robotui journal (or not one yet): %w", path, err)
 	}
 	return &Reader{db: db}, nil
 }
