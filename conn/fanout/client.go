@@ -399,7 +399,7 @@ func (s *Server) admit(c *client, id int) error {
 	defer s.mu.Unlock()
 	if _, dup := s.ids[id]; dup {
 		c.sendErr(-1, 326, "Unable to connect as the client id is already in use. Retry with a unique client id.")
-		c.flushThenDrop("client id in use")
+		c.flushThenDrop(fmt.Sprintf("client id %d in use", id)) // the event's client_id is -1: it was never admitted
 		return fmt.Errorf("%w: client id %d already in use", errRefused, id)
 	}
 	n := 0
