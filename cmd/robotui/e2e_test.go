@@ -87,7 +87,15 @@ func (s *tmuxSession) waitLog(what string, from int, match func(map[string]any) 
 // for a moment may be gone by the time the pane is captured.
 func (s *tmuxSession) scrollEventsTo(what string, match func(string) bool) {
 	s.t.Helper()
+	// tab goes table → positions (when shown) → events: on until the events
+	// panel has the focused (heavy) border.
 	s.key("Tab")
+	if scr := s.waitScreen("the focus off the table", func(scr string) bool {
+		return strings.Contains(scr, "┏━ Events") || strings.Contains(scr, "┏━ Positions")
+	}); !strings.Contains(scr, "┏━ Events") {
+		s.key("Tab")
+		s.waitScreen("the events panel focused", has("┏━ Events"))
+	}
 	for n := 0; ; n++ {
 		scr := s.waitScreen(fmt.Sprintf("%s, or the events panel %d back", what, n), func(scr string) bool {
 			back := 0
