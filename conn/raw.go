@@ -264,8 +264,8 @@ func (s *Session) tap(id, v int, payload []byte) {
 }
 
 // Observe adds f to the session's observers (besides Config.Observer): it
-// receives every event, from the session goroutine, in order, and must not
-// block. stop removes it.
+// receives every event emitted after it is added, from the session
+// goroutine, in order, and must not block. stop removes it.
 func (s *Session) Observe(f func(Event)) (stop func()) {
 	o := &observer{f: f}
 	s.lmu.Lock()

@@ -261,10 +261,13 @@ func (s *Session) do(f func()) { s.in.put(f) }
 func (s *Session) clientID() int { return s.cfg.ClientID + s.idOffset }
 
 func (s *Session) emit(ev Event) {
+	// Observers registered once this emit began do not see it: read before
+	// the config's Observer runs, which may wake the one registering.
+	observers := s.loadObservers()
 	if s.cfg.Observer != nil {
 		s.cfg.Observer(ev)
 	}
-	for _, o := range s.loadObservers() {
+	for _, o := range observers {
 		o.f(ev)
 	}
 }
