@@ -55,19 +55,10 @@ type PortfolioValue struct {
 
 func (m *PortfolioValue) MsgID() int { return InPortfolioValue }
 func (m *PortfolioValue) AppendFields(dst []byte, v int) []byte {
-	c := &m.Contract
 	dst = AppendInt(AppendInt(dst, InPortfolioValue), 8)
-	dst = AppendInt(dst, c.ConID)
-	dst = AppendString(dst, c.Symbol)
-	dst = AppendString(dst, c.SecType)
-	dst = AppendString(dst, c.LastTradeDateOrContractMonth)
-	dst = AppendFloat(dst, c.Strike)
-	dst = AppendString(dst, c.Right)
-	dst = AppendString(dst, c.Multiplier)
-	dst = AppendString(dst, c.PrimaryExchange)
-	dst = AppendString(dst, c.Currency)
-	dst = AppendString(dst, c.LocalSymbol)
-	dst = AppendString(dst, c.TradingClass)
+	k := m.Contract // the 11-field block, primaryExchange in exchange's place
+	k.Exchange = k.PrimaryExchange
+	dst = appendContract11(dst, &k)
 	dst = appendPosition(dst, m.Position, v)
 	dst = AppendFloat(dst, m.MarketPrice)
 	dst = AppendFloat(dst, m.MarketValue)
@@ -83,18 +74,8 @@ func (m *PortfolioValue) Decode(p []byte, _ int) error {
 	}
 	c := &m.Contract
 	s.Skip(1)
-	c.ConID = s.Int()
-	c.Symbol = s.String()
-	c.SecType = s.String()
-	c.LastTradeDateOrContractMonth = s.String()
-	c.Strike = s.Float()
-	c.Right = s.String()
-	c.Multiplier = s.String()
-	c.Exchange = ""
-	c.PrimaryExchange = s.String()
-	c.Currency = s.String()
-	c.LocalSymbol = s.String()
-	c.TradingClass = s.String()
+	scanContract11(&s, c)
+	c.Exchange, c.PrimaryExchange = "", c.Exchange // the block's exchange field is primaryExchange here
 	m.Position = s.Price()
 	m.MarketPrice = s.Price()
 	m.MarketValue = s.Price()

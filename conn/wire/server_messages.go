@@ -1,7 +1,5 @@
 package wire
 
-import "math"
-
 // Server → client messages (PROTOCOL.md section 4, "Incoming").
 
 // Tick types robotui reads.
@@ -420,26 +418,11 @@ type PositionData struct {
 
 func (m *PositionData) MsgID() int { return InPositionData }
 func (m *PositionData) AppendFields(dst []byte, v int) []byte {
-	c := &m.Contract
 	dst = AppendInt(dst, InPositionData)
 	dst = AppendInt(dst, 3)
 	dst = AppendString(dst, m.Account)
-	dst = AppendInt(dst, c.ConID)
-	dst = AppendString(dst, c.Symbol)
-	dst = AppendString(dst, c.SecType)
-	dst = AppendString(dst, c.LastTradeDateOrContractMonth)
-	dst = AppendFloat(dst, c.Strike)
-	dst = AppendString(dst, c.Right)
-	dst = AppendString(dst, c.Multiplier)
-	dst = AppendString(dst, c.Exchange)
-	dst = AppendString(dst, c.Currency)
-	dst = AppendString(dst, c.LocalSymbol)
-	dst = AppendString(dst, c.TradingClass)
-	if v >= VersionFractionalPositions {
-		dst = AppendFloat(dst, m.Position)
-	} else {
-		dst = AppendInt(dst, int64(math.Round(m.Position)))
-	}
+	dst = appendContract11(dst, &m.Contract)
+	dst = appendPosition(dst, m.Position, v)
 	return AppendFloat(dst, m.AvgCost)
 }
 func (m *PositionData) Decode(p []byte, _ int) error {
@@ -447,21 +430,9 @@ func (m *PositionData) Decode(p []byte, _ int) error {
 	if err != nil {
 		return err
 	}
-	c := &m.Contract
 	s.Skip(1)
 	m.Account = s.String()
-	c.ConID = s.Int()
-	c.Symbol = s.String()
-	c.SecType = s.String()
-	c.LastTradeDateOrContractMonth = s.String()
-	c.Strike = s.Float()
-	c.Right = s.String()
-	c.Multiplier = s.String()
-	c.Exchange = s.String()
-	c.PrimaryExchange = ""
-	c.Currency = s.String()
-	c.LocalSymbol = s.String()
-	c.TradingClass = s.String()
+	scanContract11(&s, &m.Contract)
 	m.Position = s.Float()
 	m.AvgCost = s.Float()
 	return finish(&s, "POSITION_DATA")
