@@ -79,22 +79,7 @@ path = "`+filepath.Join(dir, "j.db")+`"
 	if r.code != 0 {
 		t.Fatalf("robotui backtest --json --sim: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	var rep struct {
-		Source   string `json:"source"`
-		EvalBars int    `json:"eval_bars"`
-		Symbols  []struct {
-			Symbol     string `json:"symbol"`
-			Bars       int    `json:"bars"`
-			Strategies []struct {
-				Strategy, Name       string
-				Signals, Buys, Sells int
-				Judged, Hits         int
-				HitRate              float64 `json:"hit_rate"`
-				AvgMove              float64 `json:"avg_move"`
-				Last                 []json.RawMessage
-			} `json:"strategies"`
-		} `json:"symbols"`
-	}
+	var rep backtestJSON
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatalf("%v\n%s", err, r.stdout)
 	}
@@ -113,23 +98,7 @@ path = "`+filepath.Join(dir, "j.db")+`"
 		if sr.Bars != len(closes) || len(closes) < 50 {
 			t.Fatalf("%s: report over %d bars, the journal holds %d", sr.Symbol, sr.Bars, len(closes))
 		}
-		for k, spec := range kinds[sr.Symbol] {
-			st, err := spec.New()
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := signal.Perform(st, closes, times, 5)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := sr.Strategies[k]
-			if got.Strategy != string(spec.Kind) || got.Name != st.Name() || got.Signals != want.Signals || got.Buys != want.Buys ||
-				got.Sells != want.Sells || got.Judged != want.Judged || got.Hits != want.Hits || got.HitRate != want.HitRate ||
-				got.AvgMove != want.AvgMove || len(got.Last) != len(want.Last) {
-				t.Errorf("%s %s: backtest %+v, direct %+v", sr.Symbol, st.Name(), got, want)
-			}
-			total += want.Signals
-		}
+		total += matchDirect(t, sr, kinds[sr.Symbol], closes, times)
 	}
 	if total == 0 {
 		t.Fatal("no signals at all: the comparison saw only zeros")

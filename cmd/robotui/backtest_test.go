@@ -46,21 +46,6 @@ eval_bars = 5
 		}
 		return b
 	}
-	type report struct {
-		EvalBars int `json:"eval_bars"`
-		Symbols  []struct {
-			Symbol     string `json:"symbol"`
-			Bars       int    `json:"bars"`
-			Strategies []struct {
-				Strategy, Name       string
-				Signals, Buys, Sells int
-				Judged, Hits         int
-				HitRate              float64 `json:"hit_rate"`
-				AvgMove              float64 `json:"avg_move"`
-				Last                 []json.RawMessage
-			} `json:"strategies"`
-		} `json:"symbols"`
-	}
 	// A bar may close while the backtest runs (the simulator runs at 10x): the
 	// bars read before and after must be the same for the comparison to hold.
 	for attempt := 0; ; attempt++ {
@@ -75,7 +60,7 @@ eval_bars = 5
 			}
 			t.Fatal("a bar closed during each of 4 backtests")
 		}
-		var rep report
+		var rep backtestJSON
 		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 			t.Fatalf("%v\n%s", err, r.stdout)
 		}
@@ -100,23 +85,7 @@ eval_bars = 5
 			if sr.Bars != len(bars) || len(bars) < 50 {
 				t.Fatalf("%s: report over %d bars, /v1/bars has %d", sr.Symbol, sr.Bars, len(bars))
 			}
-			for k, spec := range kinds[sr.Symbol] {
-				st, err := spec.New()
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, err := signal.Perform(st, closes, times, 5)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got := sr.Strategies[k]
-				if got.Strategy != string(spec.Kind) || got.Name != st.Name() || got.Signals != want.Signals || got.Buys != want.Buys ||
-					got.Sells != want.Sells || got.Judged != want.Judged || got.Hits != want.Hits || got.HitRate != want.HitRate ||
-					got.AvgMove != want.AvgMove || len(got.Last) != len(want.Last) {
-					t.Errorf("%s %s: backtest %+v, direct %+v", sr.Symbol, st.Name(), got, want)
-				}
-				total += want.Signals
-			}
+			total += matchDirect(t, sr, kinds[sr.Symbol], closes, times)
 		}
 		if total == 0 {
 			t.Fatal("no signals at all: the comparison saw only zeros")
@@ -145,4 +114,50 @@ eval_bars = 5
 			t.Errorf("backtest %s: exit %d, stderr %q; want %d and %q", args, r.code, r.stderr, want.code, want.msg)
 		}
 	}
+}
+
+// backtestJSON is `robotui backtest --json` as a script reads it.
+type backtestJSON struct {
+	Source   string               `json:"source"`
+	EvalBars int                  `json:"eval_bars"`
+	Symbols  []backtestSymbolJSON `json:"symbols"`
+}
+
+type backtestSymbolJSON struct {
+	Symbol     string `json:"symbol"`
+	Bars       int    `json:"bars"`
+	Strategies []struct {
+		Strategy, Name       string
+		Signals, Buys, Sells int
+		Judged, Hits         int
+		HitRate              float64 `json:"hit_rate"`
+		AvgMove              float64 `json:"avg_move"`
+		Last                 []json.RawMessage
+	} `json:"strategies"`
+}
+
+// matchDirect checks a backtest's figures for one symbol against
+// signal.Perform over the same closes (eval bars 5), and returns the signals
+// compared.
+func matchDirect(t *testing.T, sr backtestSymbolJSON, specs []signal.Spec, closes []float64, times []int64) int {
+	t.Helper()
+	total := 0
+	for k, spec := range specs {
+		st, err := spec.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := signal.Perform(st, closes, times, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := sr.Strategies[k]
+		if got.Strategy != string(spec.Kind) || got.Name != st.Name() || got.Signals != want.Signals || got.Buys != want.Buys ||
+			got.Sells != want.Sells || got.Judged != want.Judged || got.Hits != want.Hits || got.HitRate != want.HitRate ||
+			got.AvgMove != want.AvgMove || len(got.Last) != len(want.Last) {
+			t.Errorf("%s %s: backtest %+v, direct %+v", sr.Symbol, st.Name(), got, want)
+		}
+		total += want.Signals
+	}
+	return total
 }
