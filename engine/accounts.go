@@ -487,9 +487,7 @@ func (a *accountModel) heldContracts() (held map[string][]wire.Contract, gone []
 	for acct, lines := range a.positions {
 		for _, l := range lines {
 			k := l.k
-			if k.Exchange == "" || k.SecType == "STK" { // POSITION_DATA names the listing exchange; quotes are asked SMART-routed
-				k.Exchange = quoteExchange(k.SecType, k.Exchange)
-			}
+			k.Exchange = quoteExchange(k.SecType, k.Exchange)
 			held[acct] = append(held[acct], k)
 		}
 		slices.SortFunc(held[acct], func(x, y wire.Contract) int { return cmp.Compare(x.Symbol, y.Symbol) })
@@ -506,13 +504,14 @@ func (a *accountModel) heldContracts() (held map[string][]wire.Contract, gone []
 	return held, gone
 }
 
-// quoteExchange is where a held contract's quote is asked: SMART for stocks,
-// IDEALPRO for currencies, else the exchange the position names.
+// quoteExchange is where a held contract's quote is asked: SMART for stocks
+// (POSITION_DATA names the listing exchange), else the exchange the position
+// names, IDEALPRO for a currency that names none.
 func quoteExchange(secType, exchange string) string {
-	switch secType {
-	case "STK":
+	switch {
+	case secType == "STK":
 		return "SMART"
-	case "CASH":
+	case exchange == "" && secType == "CASH":
 		return "IDEALPRO"
 	}
 	return exchange

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/robotui/robotui/engine"
 )
 
 // thinEvery is how often an account or position line of one subject is
@@ -15,7 +17,7 @@ const thinEvery = time.Minute
 const maxThinned = 10000
 
 // thinned are the events stored at most once a thinEvery per subject.
-var thinned = map[string]bool{"account": true, "position": true}
+var thinned = map[string]bool{engine.EventAccount: true, engine.EventPosition: true}
 
 // thinner remembers when each subject's line was last stored.
 type thinner struct {
