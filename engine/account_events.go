@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -22,8 +21,14 @@ const (
 type accountEmitter struct {
 	mu        sync.Mutex
 	summaries map[string]emitted[account.Summary]
-	positions map[string]emitted[account.Position] // account/conId
-	execs     map[string]bool                      // execId
+	positions map[holding]emitted[account.Position]
+	execs     map[string]bool // execId
+}
+
+// holding keys a position by account and contract.
+type holding struct {
+	account string
+	conID   int64
 }
 
 type emitted[T any] struct {
@@ -48,7 +53,7 @@ func (e *Engine) emitAccounts(books []account.Book, now time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.summaries == nil {
-		a.summaries, a.positions, a.execs = map[string]emitted[account.Summary]{}, map[string]emitted[account.Position]{}, map[string]bool{}
+		a.summaries, a.positions, a.execs = map[string]emitted[account.Summary]{}, map[holding]emitted[account.Position]{}, map[string]bool{}
 	}
 	for i := range books {
 		b := &books[i]
@@ -69,9 +74,9 @@ func (e *Engine) emitAccounts(books []account.Book, now time.Time) {
 				slog.Float64("unrealized_pnl", decimal(s.UnrealizedPnL)),
 				slog.Float64("realized_pnl", decimal(s.RealizedPnL)))
 		}
-		held := map[string]bool{}
+		held := map[holding]bool{}
 		for _, p := range b.Positions {
-			k := fmt.Sprintf("%s/%d", b.Account, p.ConID)
+			k := holding{b.Account, p.ConID}
 			held[k] = true
 			if last, ok := a.positions[k]; ok && (samePosition(last.v, p) || now.Sub(last.at) < accountEventEvery) {
 				continue
@@ -87,7 +92,7 @@ func (e *Engine) emitAccounts(books []account.Book, now time.Time) {
 				slog.Float64("unrealized_pnl", decimal(p.UnrealizedPnL)))
 		}
 		for k, last := range a.positions { // closed: one last line with qty 0
-			if last.v.Symbol == "" || held[k] || !strings.HasPrefix(k, b.Account+"/") {
+			if last.v.Symbol == "" || held[k] || k.account != b.Account {
 				continue
 			}
 			delete(a.positions, k)
