@@ -397,16 +397,24 @@ func TestHeadlessJSONAndSIGTERM(t *testing.T) {
 	}
 }
 
-// gateway runs `robotui gateway` and returns its API and control addresses.
+// startGateway runs `robotui gateway` at speed 60 and returns its API and control addresses.
 func startGateway(t *testing.T, env []string) (api, control string) {
 	t.Helper()
-	cmd := exec.Command(robotuiBin, "gateway", "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--speed", "60")
+	return spawnGateway(t, env, os.Stderr, "--speed", "60")
+}
+
+// spawnGateway runs `robotui gateway` with flags on loopback ports of its own
+// choosing, stopped with SIGTERM at the test's end, and returns the API and
+// control addresses it prints.
+func spawnGateway(t *testing.T, env []string, stderr io.Writer, flags ...string) (api, control string) {
+	t.Helper()
+	cmd := exec.Command(robotuiBin, append([]string{"gateway", "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0"}, flags...)...)
 	cmd.Env = env
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -8,15 +8,12 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,33 +25,10 @@ import (
 // control address.
 func startMarketGateway(t *testing.T, env []string) (port int, control string) {
 	t.Helper()
-	cmd := exec.Command(robotuiBin, "gateway", "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0",
-		"--speed", "10", "--start", "2026-01-05T10:00:00-05:00")
-	cmd.Env = env
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
-	})
-	addrRE := regexp.MustCompile(`127\.0\.0\.1:\d+`)
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if addrs := addrRE.FindAllString(sc.Text(), -1); len(addrs) >= 2 {
-			go io.Copy(io.Discard, out)
-			_, p, _ := net.SplitHostPort(addrs[0])
-			port, _ = strconv.Atoi(p)
-			return port, addrs[1]
-		}
-	}
-	t.Fatal("robotui gateway did not print its addresses")
-	return 0, ""
+	api, control := spawnGateway(t, env, io.Discard, "--speed", "10", "--start", "2026-01-05T10:00:00-05:00")
+	_, p, _ := net.SplitHostPort(api)
+	port, _ = strconv.Atoi(p)
+	return port, control
 }
 
 func fault(t *testing.T, control, body string) {
